@@ -1,0 +1,84 @@
+import type { core } from 'zod';
+import { JsonSchema, nonNull, schemaAt } from './json-schema';
+import { allowedForPattern } from './patterns';
+
+/** Bad input: one line per problem, each naming the field, the value and what is allowed. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, segment) => {
+    if (typeof segment === 'number') return `${text}[${segment}]`;
+    const key = String(segment);
+    const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key);
+    return plain ? (text ? `${text}.${key}` : key) : `${text}[${JSON.stringify(key)}]`;
+  }, '');
+}
+
+/** A value as the user wrote it, short enough for one line. */
+export function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 60 ? `${json.slice(0, 57)}...` : json;
+}
+
+function range(node: JsonSchema): string {
+  const { minimum: min, maximum: max } = node;
+  if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
+  if (min !== undefined) return ` >= ${min}`;
+  if (max !== undefined) return ` <= ${max}`;
+  return '';
+}
+
+/** What a schema node allows, in words: "an integer from 1 to 65535", "one of "a", "b"". */
+export function describeAllowed(schemaNode: JsonSchema): string {
+  const node = nonNull(schemaNode);
+  const orNull = node !== schemaNode ? ' or null' : '';
+  if (node.enum) return `one of ${node.enum.map((option) => JSON.stringify(option)).join(', ')}${orNull}`;
+  switch (node.type) {
+    case 'integer':
+      return `an integer${range(node)}${orNull}`;
+    case 'number':
+      return `a number${range(node)}${orNull}`;
+    case 'boolean':
+      return `true or false${orNull}`;
+    case 'string': {
+      const format = node.pattern ? allowedForPattern(node.pattern) ?? `a string matching ${node.pattern}` : 'a string';
+      const length = node.maxLength !== undefined && !format.includes('at most') ? ` (at most ${node.maxLength} characters)` : '';
+      return `${format}${length}${orNull}`;
+    }
+    case 'array':
+      return `a list${node.maxItems !== undefined ? ` of at most ${node.maxItems} items` : ''}${orNull}`;
+    default:
+      return `a mapping${orNull}`;
+  }
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, segment) => (node as Record<PropertyKey, unknown> | undefined)?.[segment], input);
+}
+
+/** One clear line per zod issue, worded from the JSON schema so the chart and the CLI agree. */
+export function describeIssues(issues: readonly core.$ZodIssue[], root: JsonSchema, input: unknown, prefix: readonly PropertyKey[] = []): string[] {
+  return issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    const node = schemaAt(root, issue.path);
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = Object.keys(node?.properties ?? {}).join(', ');
+      return issue.keys
+        .map((key) => `${formatPath([...path, key])}: unknown key (allowed here: ${allowed})`)
+        .join('\n');
+    }
+    if (issue.code === 'invalid_key') {
+      const keyNode = node === undefined ? undefined : schemaAt(root, issue.path.slice(0, -1))?.propertyNames;
+      const allowed = keyNode ? describeAllowed(keyNode) : 'a valid key';
+      return `${formatPath(path)}: expected a key that is ${allowed}, got ${show(issue.path[issue.path.length - 1])}`;
+    }
+    const allowed = node ? describeAllowed(node) : issue.message;
+    return `${formatPath(path)}: expected ${allowed}, got ${show(valueAt(input, issue.path))}`;
+  });
+}

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { ConfigError, describeIssues, formatPath } from './errors';
+import { valuesJsonSchema } from './json-schema';
+import { deepMerge, isPlainObject } from './merge';
+import { DEFAULT_PROFILE, PROFILE_NAMES, ProfileName, profiles } from './profiles';
+import { crossFieldProblems } from './rules';
+import { Release, releaseSchema, Values, valuesSchema } from './schema';
+
+export interface Settings {
+  readonly release: Release;
+  readonly values: Values;
+}
+
+export interface LoadOptions {
+  /** @default "minikube" */
+  readonly profile?: string;
+  /** Values files merged over the profile in order, later wins (as `helm -f`). */
+  readonly valuesFiles?: readonly string[];
+  /** @default "todo-chatbot" */
+  readonly releaseName?: string;
+  /** @default "todo-chatbot" */
+  readonly namespace?: string;
+}
+
+export const DEFAULT_RELEASE: Release = { name: 'todo-chatbot', namespace: 'todo-chatbot' };
+
+/** Validates merged values; throws ConfigError with one line per problem. */
+export function validateValues(input: unknown): Values {
+  const parsed = valuesSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, valuesJsonSchema(), input));
+  const problems = crossFieldProblems(parsed.data);
+  if (problems.length > 0) throw new ConfigError(problems.map(({ path, message }) => `${path}: ${message}`));
+  return parsed.data;
+}
+
+export function validateRelease(input: Release): Release {
+  const parsed = releaseSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const names: Record<string, string> = { name: '--release-name', namespace: '--namespace' };
+  const lines = parsed.error.issues.map((issue) => {
+    const flag = names[String(issue.path[0])] ?? formatPath(issue.path);
+    const allowed = issue.path[0] === 'name' ? 'a DNS-1035 label of at most 53 characters' : 'a DNS-1123 label of at most 63 characters';
+    return `${flag}: expected ${allowed} (lowercase letters, digits and "-"), got ${JSON.stringify(input[issue.path[0] as keyof Release])}`;
+  });
+  throw new ConfigError(lines);
+}
+
+// Alias expansion is capped so a "billion laughs" file fails fast instead of exhausting memory.
+const MAX_ALIAS_COUNT = 100;
+
+export function readValuesFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new ConfigError([`${file}: cannot read values file: ${reason}`]);
+  }
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const line = syntaxError.linePos?.[0];
+    const where = line ? `:${line.line}:${line.col}` : '';
+    throw new ConfigError([`${file}${where}: not valid YAML: ${syntaxError.message.split('\n')[0]}`]);
+  }
+  let content: unknown;
+  try {
+    content = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    throw new ConfigError([`${file}: not usable YAML: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  if (!isPlainObject(content)) {
+    const got = content === null || content === undefined ? 'an empty document' : `a ${Array.isArray(content) ? 'list' : typeof content}`;
+    throw new ConfigError([`${file}: expected a mapping of values at the top level, got ${got}`]);
+  }
+  return content;
+}
+
+export function profileValues(profile: string): Values {
+  if (!(PROFILE_NAMES as string[]).includes(profile)) {
+    throw new ConfigError([`--profile: expected one of ${PROFILE_NAMES.map((name) => JSON.stringify(name)).join(', ')}, got ${JSON.stringify(profile)}`]);
+  }
+  return profiles[profile as ProfileName];
+}
+
+/** The settings for one synth: a profile, then each values file over it, then validation. */
+export function loadSettings(options: LoadOptions = {}): Settings {
+  const base = profileValues(options.profile ?? DEFAULT_PROFILE);
+  const merged = (options.valuesFiles ?? []).reduce<unknown>((values, file) => deepMerge(values, readValuesFile(file)), base);
+  const release = validateRelease({
+    name: options.releaseName ?? DEFAULT_RELEASE.name,
+    namespace: options.namespace ?? DEFAULT_RELEASE.namespace,
+  });
+  return { release, values: validateValues(merged) };
+}

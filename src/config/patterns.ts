@@ -1,0 +1,45 @@
+/**
+ * The string formats a setting may take. Each regex is written for both JavaScript and Go's RE2 (Helm
+ * validates `values.schema.json` with a Go library), so no look-arounds or back-references.
+ * `allowed` is the human wording used in error messages.
+ */
+export interface Format {
+  readonly pattern: RegExp;
+  readonly allowed: string;
+}
+
+function format(pattern: RegExp, allowed: string): Format {
+  return { pattern, allowed };
+}
+
+export const formats = {
+  dnsLabel: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit'),
+  dnsLabelStartingWithLetter: format(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit'),
+  dnsSubdomain: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'a DNS-1123 subdomain: lowercase letters, digits, "-" and "."'),
+  imageRepository: format(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/, 'an image repository without tag, such as "todo-chatbot-backend" or "ghcr.io/acme/todo-chatbot-backend"'),
+  imageTag: format(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, "_", "." and "-", at most 128 characters'),
+  imageDigest: format(/^(sha256:[a-f0-9]{64})?$/, 'empty, or an image digest "sha256:" followed by 64 lowercase hex digits'),
+  cpuQuantity: format(/^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/, 'a CPU quantity such as "250m" or "1"'),
+  memoryQuantity: format(/^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a memory quantity such as "256Mi" or "1Gi"'),
+  envName: format(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name: letters, digits and "_", not starting with a digit'),
+  secretKey: format(/^[-._a-zA-Z0-9]+$/, 'a Secret key: letters, digits, "-", "_" and "."'),
+  httpPath: format(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'an HTTP path starting with "/"'),
+  absolutePath: format(/^\/[A-Za-z0-9._/-]*$/, 'an absolute file path such as "/app/.next/cache"'),
+  backendUrl: format(/^(https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?)?$/, 'empty (derived from the backend Service), or an http(s) URL such as "http://api.example.com:8000"'),
+} as const;
+
+/** The same format, or the empty string (for "empty means derive it" settings). */
+export function orEmpty(fmt: Format): Format {
+  const body = fmt.pattern.source.replace(/^\^/, '').replace(/\$$/, '');
+  return format(new RegExp(`^(${body})?$`), `empty, or ${fmt.allowed}`);
+}
+
+/** Wording of a pattern met in a JSON schema, for error messages. */
+export function allowedForPattern(source: string): string | undefined {
+  for (const fmt of Object.values(formats)) {
+    if (fmt.pattern.source === source) return fmt.allowed;
+    const empty = orEmpty(fmt);
+    if (empty.pattern.source === source) return empty.allowed;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import { Values } from './schema';
+import { DeepPartial, deepMerge } from './merge';
+
+const probes = (path: string): Values['backend']['probes'] => ({
+  // Startup allows 5 s x 30 = 150 s for a cold start before liveness may restart the container.
+  startup: { path, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 },
+  readiness: { path, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+  // Liveness is slower and more patient than readiness, so a busy pod leaves the Service before it is killed.
+  liveness: { path, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+});
+
+/** The default profile: images built inside Minikube's Docker daemon, one replica each. */
+const minikube: Values = {
+  backend: {
+    replicas: 1,
+    image: { repository: 'todo-chatbot-backend', tag: 'local', digest: '', pullPolicy: 'Never' },
+    containerPort: 8000,
+    service: { type: 'ClusterIP', port: 8000, nodePort: null },
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    probes: probes('/health'),
+    securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+    extraEnv: [],
+  },
+  frontend: {
+    replicas: 1,
+    image: { repository: 'todo-chatbot-frontend', tag: 'local', digest: '', pullPolicy: 'Never' },
+    containerPort: 3000,
+    service: { type: 'LoadBalancer', port: 80, nodePort: null },
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    probes: probes('/'),
+    securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+    extraEnv: [],
+    nextCachePath: '/app/.next/cache',
+  },
+  config: {
+    backendUrl: '',
+    corsOrigins: 'http://localhost:3000',
+    logLevel: 'info',
+    extra: {},
+  },
+  secret: {
+    create: false,
+    existingSecret: '',
+    keys: { databaseUrl: 'DATABASE_URL', openaiApiKey: 'OPENAI_API_KEY', betterAuthSecret: 'BETTER_AUTH_SECRET' },
+    values: { databaseUrl: '', openaiApiKey: '', betterAuthSecret: '' },
+  },
+  tests: {
+    image: { repository: 'busybox', tag: '1.37.0', digest: '', pullPolicy: 'IfNotPresent' },
+  },
+};
+
+const registry = (component: string) => ({
+  repository: `ghcr.io/example/todo-chatbot-${component}`,
+  tag: '1.0.0',
+  pullPolicy: 'IfNotPresent' as const,
+});
+
+/** A real cluster: pinned registry images pulled `IfNotPresent`, two replicas each. */
+const cloudOverrides: DeepPartial<Values> = {
+  backend: { replicas: 2, image: registry('backend') },
+  frontend: { replicas: 2, image: registry('frontend') },
+  config: { logLevel: 'warning' },
+};
+
+export const profiles = {
+  minikube,
+  cloud: deepMerge(minikube, cloudOverrides),
+} as const;
+
+export type ProfileName = keyof typeof profiles;
+export const PROFILE_NAMES = Object.keys(profiles) as ProfileName[];
+export const DEFAULT_PROFILE: ProfileName = 'minikube';

@@ -1,0 +1,61 @@
+import { COMPONENTS, Values } from './schema';
+
+/**
+ * Rules that span several fields, so the JSON schema cannot state them; each is something the API
+ * server or the running app would otherwise reject later. The chart enforces the same rules with
+ * `fail` (see the `validate` helper), so both outputs refuse the same input.
+ */
+export interface Problem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Names the containers get from the Secret and the ConfigMap; user entries may not shadow them. */
+export const SECRET_ENV = ['DATABASE_URL', 'OPENAI_API_KEY', 'BETTER_AUTH_SECRET'] as const;
+export const CONFIG_ENV = ['BACKEND_URL', 'CORS_ORIGINS', 'LOG_LEVEL'] as const;
+const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
+
+const CPU_UNITS: Record<string, number> = { m: 1e-3, '': 1 };
+const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+function quantity(value: string, units: Record<string, number>): number {
+  const [, amount, unit] = /^([0-9.]+)([A-Za-z]*)$/.exec(value) ?? [];
+  return Number(amount) * (units[unit ?? ''] ?? NaN);
+}
+
+export function crossFieldProblems(values: Values): Problem[] {
+  const problems: Problem[] = [];
+  for (const component of COMPONENTS) {
+    const { requests, limits } = values[component].resources;
+    for (const [resource, units] of [['cpu', CPU_UNITS], ['memory', MEMORY_UNITS]] as const) {
+      if (quantity(requests[resource], units) > quantity(limits[resource], units)) {
+        problems.push({
+          path: `${component}.resources.requests.${resource}`,
+          message: `expected at most the limit ${JSON.stringify(limits[resource])}, got ${JSON.stringify(requests[resource])}`,
+        });
+      }
+    }
+    const seen = new Set<string>();
+    values[component].extraEnv.forEach(({ name }, index) => {
+      const path = `${component}.extraEnv[${index}].name`;
+      if (RESERVED_ENV.includes(name)) {
+        problems.push({ path, message: `expected a name other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(name)}` });
+      } else if (seen.has(name)) {
+        problems.push({ path, message: `expected each name once, got ${JSON.stringify(name)} twice` });
+      }
+      seen.add(name);
+    });
+  }
+  for (const key of Object.keys(values.config.extra)) {
+    if (RESERVED_ENV.includes(key)) {
+      problems.push({ path: `config.extra.${key}`, message: `expected a key other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(key)}` });
+    }
+  }
+  if (values.secret.create && values.secret.existingSecret !== '') {
+    problems.push({
+      path: 'secret.existingSecret',
+      message: `expected "" when secret.create is true (the chart would create a Secret of its own), got ${JSON.stringify(values.secret.existingSecret)}`,
+    });
+  }
+  return problems;
+}

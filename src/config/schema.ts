@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { Format, formats, orEmpty } from './patterns';
+
+/*
+ * The one schema of everything a user may change. It validates settings at run time, types the model
+ * (`Values`), and is emitted as the chart's `values.schema.json`; every `describe()` text becomes the
+ * comment above its key in `values.yaml` and a row of the values reference.
+ */
+
+/** Longest free-text value accepted; keeps huge inputs out of manifests and annotations. */
+const MAX_TEXT = 4096;
+
+const text = (fmt: Format, maxLength = 253) => z.string().max(maxLength).regex(fmt.pattern);
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const imageSchema = z.strictObject({
+  repository: text(formats.imageRepository, 255).describe('Image repository, without tag or digest.'),
+  tag: text(formats.imageTag, 128).describe('Image tag. Pin a version outside Minikube; ignored when `digest` is set.'),
+  digest: text(formats.imageDigest, 71).describe('Image digest (`sha256:...`). When set, the image is pulled by digest instead of tag.'),
+  pullPolicy: z
+    .enum(['Never', 'IfNotPresent', 'Always'])
+    .describe('When the kubelet pulls the image: `Never` for images built inside Minikube, `IfNotPresent` for registry images.'),
+});
+
+const quantities = z.strictObject({
+  cpu: text(formats.cpuQuantity, 32).describe('CPU, in cores or millicores (`250m`).'),
+  memory: text(formats.memoryQuantity, 32).describe('Memory, with a binary suffix (`256Mi`).'),
+});
+
+const resourcesSchema = z.strictObject({
+  requests: quantities.describe('What the scheduler reserves for the container.'),
+  limits: quantities.describe('The most the container may use; it is throttled (CPU) or killed (memory) beyond this.'),
+});
+
+const probeSchema = z.strictObject({
+  path: text(formats.httpPath, 1024).describe('HTTP path probed on the container port.'),
+  initialDelaySeconds: int(0, 3600).describe('Seconds after start before the first probe.'),
+  periodSeconds: int(1, 3600).describe('Seconds between probes.'),
+  timeoutSeconds: int(1, 3600).describe('Seconds before a probe times out.'),
+  failureThreshold: int(1, 100).describe('Consecutive failures before the probe counts as failed.'),
+});
+
+const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
+
+const envVarSchema = z.strictObject({
+  name: text(formats.envName, 253).describe('Variable name.'),
+  value: z.string().max(MAX_TEXT).describe('Variable value (plain text; put secrets in the Secret instead).'),
+});
+
+function componentSchema(tier: string, allowedServiceTypes: readonly [string, ...string[]]) {
+  return z.strictObject({
+    replicas: int(0, 100).describe(`Number of ${tier} pods.`),
+    image: imageSchema.describe(`The ${tier} container image.`),
+    containerPort: int(1024, 65535).describe(
+      `Port the ${tier} listens on inside the pod; at least 1024, because the container runs as non-root with all capabilities dropped.`,
+    ),
+    service: z
+      .strictObject({
+        type: z.enum(allowedServiceTypes).describe(`Service type of the ${tier}.`),
+        port: int(1, 65535).describe('Port the Service exposes.'),
+        nodePort: int(30000, 32767)
+          .nullable()
+          .optional()
+          .describe('Fixed node port for `NodePort` and `LoadBalancer` Services; null lets Kubernetes choose.'),
+      })
+      .describe(`The ${tier} Service.`),
+    resources: resourcesSchema.describe(`CPU and memory of the ${tier} container.`),
+    probes: z
+      .strictObject({
+        startup: probeSchema.describe('Holds back the other probes until the app has started.'),
+        readiness: probeSchema.describe('Takes the pod out of the Service while it fails.'),
+        liveness: probeSchema.describe('Restarts the container when it fails.'),
+      })
+      .describe(`HTTP health checks of the ${tier}.`),
+    securityContext: z
+      .strictObject({
+        runAsUser: int(1, 2147483647).describe('Non-zero uid the container runs as.'),
+        runAsGroup: int(1, 2147483647).describe('Non-zero gid the container runs as.'),
+        fsGroup: int(1, 2147483647).describe('Group that owns the mounted volumes.'),
+      })
+      .describe(`Identity of the ${tier} process; the rest of the security context is fixed to Pod Security Standard "restricted".`),
+    extraEnv: z.array(envVarSchema).max(100).describe(`Extra environment variables for the ${tier} container.`),
+  });
+}
+
+const secretKeys = z.strictObject({
+  databaseUrl: text(formats.secretKey).describe('Key holding the Neon Postgres connection string (`DATABASE_URL`).'),
+  openaiApiKey: text(formats.secretKey).describe('Key holding the OpenAI API key (`OPENAI_API_KEY`).'),
+  betterAuthSecret: text(formats.secretKey).describe('Key holding the Better Auth signing secret (`BETTER_AUTH_SECRET`).'),
+});
+
+const secretValues = z.strictObject({
+  databaseUrl: z.string().max(MAX_TEXT).describe('Neon Postgres connection string.'),
+  openaiApiKey: z.string().max(MAX_TEXT).describe('OpenAI API key.'),
+  betterAuthSecret: z.string().max(MAX_TEXT).describe('Better Auth signing secret.'),
+});
+
+export const valuesSchema = z
+  .strictObject({
+    backend: componentSchema('backend', ['ClusterIP']).describe('The FastAPI backend (only reachable inside the cluster).'),
+    frontend: componentSchema('frontend', serviceTypes)
+      .extend({
+        nextCachePath: text(formats.absolutePath, 1024).describe(
+          'Where Next.js writes its cache; an emptyDir is mounted there because the root filesystem is read-only.',
+        ),
+      })
+      .describe('The Next.js frontend, exposed to users.'),
+    config: z
+      .strictObject({
+        backendUrl: text(formats.backendUrl, 1024).describe(
+          'URL the frontend server proxies `/api/*` to. Empty: derived from the backend Service name, namespace and port.',
+        ),
+        corsOrigins: z.string().max(MAX_TEXT).describe('Comma-separated origins the backend accepts (`CORS_ORIGINS`).'),
+        logLevel: z.enum(['debug', 'info', 'warning', 'error', 'critical']).describe('Backend log level (`LOG_LEVEL`).'),
+        extra: z.record(text(formats.envName), z.string().max(MAX_TEXT)).describe('More non-secret ConfigMap entries, given to both containers.'),
+      })
+      .describe('Non-secret settings, stored in the ConfigMap.'),
+    secret: z
+      .strictObject({
+        create: z.boolean().describe('Create the Secret from `secret.values`. When false, create it yourself (see NOTES) or name it in `existingSecret`.'),
+        existingSecret: text(orEmpty(formats.dnsSubdomain)).describe('Name of a Secret you created; empty means `<release>-secrets`.'),
+        keys: secretKeys.describe('Key names inside the Secret.'),
+        values: secretValues.describe('Secret values, used only when `create` is true. Pass them with `--set` at install time; never commit them.'),
+      })
+      .describe('The Secret with DATABASE_URL, OPENAI_API_KEY and BETTER_AUTH_SECRET (AD-5).'),
+    tests: z
+      .strictObject({
+        image: imageSchema.describe('Image of the `helm test` pods; it needs `wget`.'),
+      })
+      .describe('The `helm test` pods that check both Services.'),
+  })
+  .describe('Settings of the AI-Powered Todo Chatbot deployment.');
+
+export type Values = z.infer<typeof valuesSchema>;
+export type ComponentValues = Values['backend'] | Values['frontend'];
+export type Component = 'backend' | 'frontend';
+export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];
+
+/** Release name and namespace: Helm takes them from `helm install NAME -n NAMESPACE`, not from values. */
+export const releaseSchema = z.strictObject({
+  // Helm refuses release names over 53 characters; the longest suffix we add ("-frontend") keeps names within 63.
+  name: text(formats.dnsLabelStartingWithLetter, 53).describe('Release name, the prefix of every resource name.'),
+  namespace: text(formats.dnsLabel, 63).describe('Namespace everything is deployed into.'),
+});
+
+export type Release = z.infer<typeof releaseSchema>;

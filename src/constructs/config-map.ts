@@ -1,0 +1,30 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { backendUrl, configMapName, labels } from '../model/names';
+
+export interface AppConfigMapProps {
+  readonly ctx: ModelContext;
+}
+
+/** Non-secret settings both containers read as environment variables. */
+export class AppConfigMap extends Construct {
+  /** The ConfigMap's data, for the checksum that rolls the pods when it changes. */
+  readonly data: Record<string, string>;
+
+  constructor(scope: Construct, id: string, { ctx }: AppConfigMapProps) {
+    super(scope, id);
+    const { config } = ctx.values;
+    this.data = ctx.merge(
+      { BACKEND_URL: backendUrl(ctx), CORS_ORIGINS: config.corsOrigins, LOG_LEVEL: config.logLevel },
+      config.extra,
+    );
+    kubeObject<k8s.KubeConfigMapProps>(this, {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configMapName(ctx), namespace: ctx.release.namespace, labels: labels(ctx) },
+      body: { data: this.data },
+    });
+  }
+}

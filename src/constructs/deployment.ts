@@ -1,0 +1,85 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Component, ComponentValues } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { kubeObject, Wire } from '../model/k8s';
+import { componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+
+/** The container port's name; Services and probes target it by name, never by number. */
+export const HTTP_PORT_NAME = 'http';
+
+export interface DeploymentProps {
+  readonly ctx: ModelContext;
+  readonly component: Component;
+  /** Environment variables read from the Secret: variable name to Secret key. Only what this container needs. */
+  readonly secretEnv: Readonly<Record<string, string>>;
+  /** Fixed environment variables besides PORT. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** emptyDir volumes for the paths the app writes to: volume name to mount path (the root filesystem is read-only). */
+  readonly writablePaths: Readonly<Record<string, string>>;
+  /** Hash of the configuration the pods read; a change rolls them. */
+  readonly configChecksum: string;
+}
+
+function probe(settings: ComponentValues['probes']['startup']): Wire<k8s.Probe> {
+  const { path, ...timings } = settings;
+  return { httpGet: { path, port: HTTP_PORT_NAME, scheme: 'HTTP' }, ...timings };
+}
+
+/** A component's pods: one container, PSS restricted, probed, rolled on config change. */
+export class Deployment extends Construct {
+  constructor(scope: Construct, id: string, props: DeploymentProps) {
+    super(scope, id);
+    const { ctx, component } = props;
+    const settings: ComponentValues = ctx.values[component];
+    const env: Wire<k8s.EnvVar>[] = [
+      { name: 'PORT', value: ctx.asText(settings.containerPort) },
+      ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
+      ...Object.entries(props.secretEnv).map(([name, key]) => ({
+        name,
+        valueFrom: { secretKeyRef: { name: secretName(ctx), key } },
+      })),
+    ];
+    const container: Wire<k8s.Container> = {
+      name: component,
+      image: imageReference(ctx, component),
+      imagePullPolicy: settings.image.pullPolicy,
+      ports: [{ name: HTTP_PORT_NAME, containerPort: settings.containerPort, protocol: 'TCP' }],
+      envFrom: [{ configMapRef: { name: configMapName(ctx) } }],
+      env: ctx.concat(env, settings.extraEnv),
+      resources: settings.resources,
+      startupProbe: probe(settings.probes.startup),
+      readinessProbe: probe(settings.probes.readiness),
+      livenessProbe: probe(settings.probes.liveness),
+      securityContext: restrictedContainerSecurityContext(settings.securityContext),
+      volumeMounts: Object.entries(props.writablePaths).map(([name, mountPath]) => ({ name, mountPath })),
+    };
+    kubeObject<k8s.KubeDeploymentProps>(this, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+      body: {
+        spec: {
+          replicas: settings.replicas,
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(ctx, component) },
+          // A new pod must be ready before an old one goes: no downtime, even with one replica.
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template: {
+            metadata: { labels: labels(ctx, component), annotations: { 'checksum/config': props.configChecksum } },
+            spec: {
+              serviceAccountName: componentName(ctx, component),
+              automountServiceAccountToken: false,
+              // Service links would put every Service's address into the environment; the apps use BACKEND_URL.
+              enableServiceLinks: false,
+              securityContext: restrictedPodSecurityContext(settings.securityContext),
+              containers: [container],
+              volumes: Object.keys(props.writablePaths).map((name) => ({ name, emptyDir: {} })),
+            },
+          },
+        },
+      },
+    });
+  }
+}

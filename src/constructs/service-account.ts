@@ -1,0 +1,24 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Component } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { componentName, labels } from '../model/names';
+
+export interface ServiceAccountProps {
+  readonly ctx: ModelContext;
+  readonly component: Component;
+}
+
+/** A component's own identity, with no API token mounted: neither app talks to the Kubernetes API. */
+export class ServiceAccount extends Construct {
+  constructor(scope: Construct, id: string, { ctx, component }: ServiceAccountProps) {
+    super(scope, id);
+    kubeObject<k8s.KubeServiceAccountProps>(this, {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+      body: { automountServiceAccountToken: false },
+    });
+  }
+}

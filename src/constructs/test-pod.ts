@@ -1,0 +1,55 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Component } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { componentName, fullname, imageReference, labels } from '../model/names';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+
+export interface HelmTestPodProps {
+  readonly ctx: ModelContext;
+  /** The component whose Service the pod calls on its readiness path. */
+  readonly target: Component;
+}
+
+// busybox's "nobody": any non-zero uid works for wget.
+const NOBODY = 65534;
+
+/** A `helm test` pod that fetches a component's health endpoint through its Service; PSS restricted too. */
+export class HelmTestPod extends Construct {
+  constructor(scope: Construct, id: string, { ctx, target }: HelmTestPodProps) {
+    super(scope, id);
+    const { service, probes } = ctx.values[target];
+    const url = `http://${componentName(ctx, target)}:${service.port}${probes.readiness.path}`;
+    const runAs = { runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY };
+    ctx.helmTest(() =>
+      kubeObject<k8s.KubePodProps>(this, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: `${fullname(ctx)}-test-${target}`,
+          namespace: ctx.release.namespace,
+          labels: labels(ctx, 'test'),
+          annotations: { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
+        },
+        body: {
+          spec: {
+            restartPolicy: 'Never',
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(runAs),
+            containers: [
+              {
+                name: 'wget',
+                image: imageReference(ctx, 'tests'),
+                imagePullPolicy: ctx.values.tests.image.pullPolicy,
+                command: ['wget', '-q', '-O', '-', '-T', '10', url],
+                resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
+                securityContext: restrictedContainerSecurityContext(runAs),
+              },
+            ],
+          },
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { Construct } from 'constructs';
+import type { Component } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { Deployment, DeploymentProps } from './deployment';
+import { Service } from './service';
+import { ServiceAccount } from './service-account';
+
+export interface TierProps extends Omit<DeploymentProps, 'component'> {
+  readonly ctx: ModelContext;
+}
+
+/** One tier of the app (backend or frontend): its ServiceAccount, Deployment and Service. */
+export class Tier extends Construct {
+  constructor(scope: Construct, component: Component, props: TierProps) {
+    super(scope, component);
+    new ServiceAccount(this, 'serviceaccount', { ctx: props.ctx, component });
+    new Deployment(this, 'deployment', { ...props, component });
+    new Service(this, 'service', { ctx: props.ctx, component });
+  }
+}

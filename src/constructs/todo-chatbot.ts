@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { ModelContext } from '../model/context';
+import { AppConfigMap } from './config-map';
+import { AppSecret, SecretValues } from './secret';
+import { Namespace } from './namespace';
+import { HelmTestPod } from './test-pod';
+import { Tier } from './tier';
+
+/** Construct id of the ConfigMap, and so the name of its chart template (`templates/configmap.yaml`). */
+export const CONFIG_MAP_ID = 'configmap';
+
+export interface TodoChatbotProps {
+  readonly ctx: ModelContext;
+  /** Emit the Namespace object. The chart leaves it out: Helm installs into `.Release.Namespace`. @default true */
+  readonly namespace?: boolean;
+  /** Values of the Secret when the raw synth creates it. @default none */
+  readonly secretValues?: SecretValues;
+}
+
+/** The whole deployment of the AI-Powered Todo Chatbot. */
+export class TodoChatbot extends Chart {
+  constructor(scope: Construct, id: string, props: TodoChatbotProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const { ctx } = props;
+    const { keys } = ctx.values.secret;
+    if (props.namespace ?? true) new Namespace(this, 'namespace', { ctx });
+    const config = new AppConfigMap(this, CONFIG_MAP_ID, { ctx });
+    new AppSecret(this, 'secret', { ctx, secretValues: props.secretValues });
+    const configChecksum = ctx.template(
+      () => createHash('sha256').update(JSON.stringify(config.data)).digest('hex'),
+      `include (print $.Template.BasePath "/${CONFIG_MAP_ID}.yaml") . | sha256sum`,
+    );
+    new Tier(this, 'backend', {
+      ctx,
+      configChecksum,
+      secretEnv: { DATABASE_URL: keys.databaseUrl, OPENAI_API_KEY: keys.openaiApiKey, BETTER_AUTH_SECRET: keys.betterAuthSecret },
+      writablePaths: { tmp: '/tmp' },
+    });
+    new Tier(this, 'frontend', {
+      ctx,
+      configChecksum,
+      // The frontend signs sessions; it never sees the database or OpenAI credentials.
+      secretEnv: { BETTER_AUTH_SECRET: keys.betterAuthSecret },
+      // Next.js standalone binds to $HOSTNAME, which Kubernetes sets to the pod name.
+      env: { HOSTNAME: '0.0.0.0', NEXT_TELEMETRY_DISABLED: '1' },
+      writablePaths: { tmp: '/tmp', 'next-cache': ctx.values.frontend.nextCachePath },
+    });
+    const tests = new Construct(this, 'tests');
+    new HelmTestPod(tests, 'test-backend', { ctx, target: 'backend' });
+    new HelmTestPod(tests, 'test-frontend', { ctx, target: 'frontend' });
+  }
+}

@@ -1,0 +1,44 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import type { k8s } from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+
+/**
+ * cdk8s-plus-28's `k8s` interfaces as they appear on the wire: its IntOrString and Quantity classes
+ * become the plain strings and numbers they serialize to. The model writes these shapes, so the
+ * compiler checks every field name and type against the Kubernetes 1.28 API, while the objects stay
+ * plain data that can carry the chart's placeholders (the L1/L2 classes reshape values, which would
+ * destroy them).
+ */
+export type Wire<T> = T extends k8s.IntOrString | k8s.Quantity
+  ? string | number
+  : T extends readonly (infer Item)[]
+    ? Wire<Item>[]
+    : T extends object
+      ? { [K in keyof T]: Wire<T[K]> }
+      : T;
+
+/** The id of the one ApiObject inside each construct; the chart names template files by the path above it. */
+export const RESOURCE_ID = 'resource';
+
+export type ObjectMeta = Wire<k8s.ObjectMeta>;
+
+export interface KubeObjectProps<Props> {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+  /** Everything besides apiVersion, kind and metadata (`spec`, `data`, ...), typed by the cdk8s-plus L1 props. */
+  readonly body: Omit<Wire<Props>, 'metadata'>;
+}
+
+/**
+ * One Kubernetes object in the construct tree, with the name and namespace the model gives it (never
+ * hashed). `Props` is the matching cdk8s-plus L1 props type, e.g. `k8s.KubeDeploymentProps`.
+ */
+export function kubeObject<Props extends object>(scope: Construct, props: KubeObjectProps<Props>): ApiObject {
+  const { labels, ...metadata } = props.metadata;
+  const object = new ApiObject(scope, RESOURCE_ID, { apiVersion: props.apiVersion, kind: props.kind, metadata, ...props.body });
+  // cdk8s copies metadata.labels entry by entry, which would spell out a chart placeholder letter by
+  // letter; a JSON patch sets the map as given.
+  if (labels) object.addJsonPatch(JsonPatch.add('/metadata/labels', labels));
+  return object;
+}

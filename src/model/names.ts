@@ -1,0 +1,84 @@
+import type { Component } from '../config/schema';
+import type { ModelContext } from './context';
+
+/** The chart's name: the `app.kubernetes.io/name` label and the `.tgz` file name. */
+export const CHART_NAME = 'todo-chatbot';
+/** Version of the application the chart deploys (`appVersion`, the `app.kubernetes.io/version` label). */
+export const APP_VERSION = '1.0.0';
+
+/** Truncation of a DNS label as Helm's `trunc 63 | trimSuffix "-"` does it. */
+export function truncateDnsLabel(name: string): string {
+  return name.slice(0, 63).replace(/-+$/, '');
+}
+
+export function fullname(ctx: ModelContext): string {
+  return ctx.helper(`${CHART_NAME}.fullname`, () =>
+    ctx.template(() => truncateDnsLabel(ctx.release.name), '.Release.Name | trunc 63 | trimSuffix "-"'),
+  );
+}
+
+/** `<release>-backend`, `<release>-frontend`: the Deployment, Service and ServiceAccount names. */
+export function componentName(ctx: ModelContext, component: Component): string {
+  return ctx.helper(`${CHART_NAME}.${component}.fullname`, () => `${fullname(ctx)}-${component}`);
+}
+
+export function configMapName(ctx: ModelContext): string {
+  return ctx.helper(`${CHART_NAME}.configMapName`, () => `${fullname(ctx)}-config`);
+}
+
+/** The Secret the pods read: `secret.existingSecret`, else `<release>-secrets`. */
+export function secretName(ctx: ModelContext): string {
+  return ctx.helper(`${CHART_NAME}.secretName`, () =>
+    ctx.choose({ truthy: 'secret.existingSecret' }, ctx.values.secret.existingSecret, `${fullname(ctx)}-secrets`),
+  );
+}
+
+/** R6: the in-cluster URL of the backend Service, unless `config.backendUrl` overrides it. */
+export function backendUrl(ctx: ModelContext): string {
+  return ctx.helper(`${CHART_NAME}.backendUrl`, () =>
+    ctx.choose(
+      { truthy: 'config.backendUrl' },
+      ctx.values.config.backendUrl,
+      `http://${componentName(ctx, 'backend')}.${ctx.release.namespace}.svc.cluster.local:${ctx.values.backend.service.port}`,
+    ),
+  );
+}
+
+/** Who runs an image: a component, or the `helm test` pods. */
+export type ImageOwner = Component | 'tests';
+
+/** `repository@digest` when a digest is set, else `repository:tag`. */
+export function imageReference(ctx: ModelContext, owner: ImageOwner): string {
+  const image = ctx.values[owner].image;
+  return ctx.helper(`${CHART_NAME}.${owner}.image`, () =>
+    ctx.choose({ truthy: `${owner}.image.digest` }, `${image.repository}@${image.digest}`, `${image.repository}:${image.tag}`),
+  );
+}
+
+type LabelledPart = Component | 'test';
+
+function selectorLabelMap(ctx: ModelContext, part?: LabelledPart): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': CHART_NAME,
+    'app.kubernetes.io/instance': ctx.release.name,
+    ...(part ? { 'app.kubernetes.io/component': part } : {}),
+  };
+}
+
+/** The labels that select a component's pods: they must never change on a live Deployment. */
+export function selectorLabels(ctx: ModelContext, part: LabelledPart): Record<string, string> {
+  return ctx.helper(`${CHART_NAME}.${part}.selectorLabels`, () => selectorLabelMap(ctx, part));
+}
+
+/** The full recommended label set; without a part, the labels of shared objects. */
+export function labels(ctx: ModelContext, part?: LabelledPart): Record<string, string> {
+  return ctx.helper(part ? `${CHART_NAME}.${part}.labels` : `${CHART_NAME}.labels`, () => ({
+    ...selectorLabelMap(ctx, part),
+    'app.kubernetes.io/part-of': CHART_NAME,
+    'app.kubernetes.io/version': ctx.template(() => APP_VERSION, '.Chart.AppVersion'),
+    'app.kubernetes.io/managed-by': ctx.template(() => 'kubectl', '.Release.Service'),
+    ...ctx.chartOnly({
+      'helm.sh/chart': ctx.template(() => '', 'printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-"'),
+    }),
+  }));
+}

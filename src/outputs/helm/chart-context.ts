@@ -1,0 +1,149 @@
+import type { ApiObject } from 'cdk8s';
+import { JsonSchema, nonNull } from '../../config/json-schema';
+import type { Release, Values } from '../../config/schema';
+import { Condition, ModelContext } from '../../model/context';
+
+/*
+ * The chart context runs the model with placeholders instead of settings. A placeholder is a marker
+ * string, `\uE000kind:argument\uE001` (private-use characters; in chart mode every setting is a placeholder, so no user text is ever mistaken for one) that
+ * survives cdk8s synthesis wherever a string, number or object would go; the template writer turns
+ * each one into a Helm expression.
+ */
+export const PLACEHOLDER_START = '\uE000';
+const PLACEHOLDER_END = '\uE001';
+
+export const MARKER = /\uE000([a-z]+):([^\uE001]*)\uE001/g;
+
+export type MarkerKind =
+  | 'value' // a values path: .Values.<path>
+  | 'release' // Name or Namespace: .Release.<field>
+  | 'include' // a helper name
+  | 'template' // an index into `templates`
+  | 'choice' // an index into `choices`
+  | 'text' // a values path whose number is wanted as a string
+  | 'if'; // an index into `conditions`, prefixed to a map key
+
+export function marker(kind: MarkerKind, argument: string | number): string {
+  return `${PLACEHOLDER_START}${kind}:${argument}${PLACEHOLDER_END}`;
+}
+
+/** The single marker that makes up all of `text`, if it is one. */
+export function wholeMarker(text: string): { kind: MarkerKind; argument: string } | undefined {
+  const match = new RegExp(`^${MARKER.source}$`).exec(text);
+  return match ? { kind: match[1] as MarkerKind, argument: match[2] } : undefined;
+}
+
+/** A map key guarded by a condition: the marker, then the real key. */
+export function splitConditionalKey(key: string): { condition: string; key: string } | undefined {
+  const match = /^\uE000if:([0-9]+)\uE001(.*)$/s.exec(key);
+  return match ? { condition: match[1], key: match[2] } : undefined;
+}
+
+export interface Choice {
+  readonly condition: string;
+  readonly ifTrue: string;
+  readonly ifFalse: string;
+}
+
+export interface HelperDefinition {
+  readonly name: string;
+  readonly body: unknown;
+}
+
+/** Placeholders for every setting, shaped as `Values`: a marker at each leaf of the schema. */
+function placeholders(schema: JsonSchema, path: string[]): unknown {
+  const node = nonNull(schema);
+  if (node.type === 'object' && node.properties) {
+    return Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, placeholders(child, [...path, key])]));
+  }
+  return marker('value', path.join('.'));
+}
+
+export class ChartContext implements ModelContext {
+  readonly values: Values;
+  readonly release: Release = { name: marker('release', 'Name'), namespace: marker('release', 'Namespace') };
+  readonly conditions: string[] = [];
+  readonly templates: string[] = [];
+  readonly choices: Choice[] = [];
+  readonly helpers = new Map<string, HelperDefinition>();
+  /** Objects whose whole template is conditional, with the condition's index. */
+  readonly objectConditions = new Map<ApiObject, string>();
+  readonly tests = new Set<ApiObject>();
+
+  constructor(readonly schema: JsonSchema) {
+    this.values = placeholders(schema, []) as Values;
+  }
+
+  /** The schema type at a values path ("string", "integer", "object", ...). */
+  typeAt(path: string): string | undefined {
+    let node: JsonSchema | undefined = this.schema;
+    for (const key of path.split('.')) node = node && nonNull(node).properties?.[key];
+    return node && nonNull(node).type;
+  }
+
+  /** A condition as the test of a Helm `if`. */
+  renderCondition(condition: Condition): string {
+    if ('truthy' in condition) return `.Values.${condition.truthy}`;
+    if ('equals' in condition) return `eq .Values.${condition.equals[0]} ${JSON.stringify(condition.equals[1])}`;
+    if ('greaterThan' in condition) return `gt (int .Values.${condition.greaterThan[0]}) ${condition.greaterThan[1]}`;
+    if ('not' in condition) return `not (${this.renderCondition(condition.not)})`;
+    return `and ${condition.all.map((part) => `(${this.renderCondition(part)})`).join(' ')}`;
+  }
+
+  private register(condition: Condition): string {
+    this.conditions.push(this.renderCondition(condition));
+    return String(this.conditions.length - 1);
+  }
+
+  when<T extends object>(condition: Condition, fields: T): Partial<T> {
+    const id = this.register(condition);
+    return Object.fromEntries(Object.entries(fields).map(([key, value]) => [`${marker('if', id)}${key}`, value])) as Partial<T>;
+  }
+
+  whenObject<T extends ApiObject>(condition: Condition, build: () => T): T {
+    const object = build();
+    this.objectConditions.set(object, this.register(condition));
+    return object;
+  }
+
+  choose<T extends string>(condition: Condition, ifTrue: T, ifFalse: T): T {
+    this.choices.push({ condition: this.renderCondition(condition), ifTrue, ifFalse });
+    return marker('choice', this.choices.length - 1) as T;
+  }
+
+  concat<T>(fixed: readonly T[], extra: readonly T[]): T[] {
+    // The list setting stays one marker item; the writer spreads it with toYaml.
+    return [...fixed, extra as unknown as T];
+  }
+
+  merge<T>(fixed: Readonly<Record<string, T>>, extra: Readonly<Record<string, T>>): Record<string, T> {
+    // The map setting becomes a key of its own; the writer spreads it with toYaml.
+    return { ...fixed, [extra as unknown as string]: null as unknown as T };
+  }
+
+  helper<T>(name: string, compute: () => T): T {
+    if (!this.helpers.has(name)) this.helpers.set(name, { name, body: compute() });
+    return marker('include', name) as unknown as T;
+  }
+
+  template<T>(_raw: () => T, template: string): T {
+    this.templates.push(template);
+    return marker('template', this.templates.length - 1) as unknown as T;
+  }
+
+  asText(value: number): string {
+    const placeholder = wholeMarker(String(value));
+    if (placeholder?.kind !== 'value') throw new Error(`asText takes a number setting, got ${String(value)}`);
+    return marker('text', placeholder.argument);
+  }
+
+  chartOnly<T extends object>(fields: T): Partial<T> {
+    return fields;
+  }
+
+  helmTest<T extends ApiObject>(build: () => T): T {
+    const object = build();
+    this.tests.add(object);
+    return object;
+  }
+}

@@ -1,0 +1,41 @@
+import { CHART_NAME } from '../../model/names';
+
+const include = (helper: string) => `{{ include "${CHART_NAME}.${helper}" . }}`;
+
+/** `templates/NOTES.txt`: how to reach the frontend for each Service type, and the Secret to create. */
+export function notesTemplate(): string {
+  const frontend = include('frontend.fullname');
+  const namespace = '{{ .Release.Namespace }}';
+  const secret = include('secretName');
+  return `The AI-Powered Todo Chatbot is installed: release {{ .Release.Name }}, namespace ${namespace}.
+
+1. Reach the frontend:
+{{- if eq .Values.frontend.service.type "LoadBalancer" }}
+   On Minikube, run "minikube tunnel" in another terminal, then wait for an external IP:
+     kubectl get service ${frontend} -n ${namespace} --watch
+   and open http://<EXTERNAL-IP>:{{ .Values.frontend.service.port }}
+{{- else if eq .Values.frontend.service.type "NodePort" }}
+     minikube service ${frontend} -n ${namespace} --url
+   or, on any cluster:
+     NODE_PORT=$(kubectl get service ${frontend} -n ${namespace} -o jsonpath='{.spec.ports[0].nodePort}')
+     NODE_IP=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}')
+     echo "http://$NODE_IP:$NODE_PORT"
+{{- else }}
+     kubectl port-forward service/${frontend} 8080:{{ .Values.frontend.service.port }} -n ${namespace}
+   then open http://localhost:8080
+{{- end }}
+{{- if not .Values.secret.create }}
+
+2. The pods read the Secret "${secret}", which this release does not create.
+   If it does not exist yet, create it (the pods wait for it):
+     kubectl create secret generic ${secret} -n ${namespace} \\
+       --from-literal={{ .Values.secret.keys.databaseUrl }}='postgresql://USER:PASSWORD@HOST/DB?sslmode=require' \\
+       --from-literal={{ .Values.secret.keys.openaiApiKey }}='sk-...' \\
+       --from-literal={{ .Values.secret.keys.betterAuthSecret }}="$(openssl rand -base64 32)"
+{{- end }}
+
+Check the release:
+  kubectl get pods -n ${namespace} -l app.kubernetes.io/instance={{ .Release.Name }}
+  helm test {{ .Release.Name }} -n ${namespace}
+`;
+}

@@ -1,0 +1,40 @@
+import { App } from 'cdk8s';
+import { stringify } from 'yaml';
+import type { Settings } from '../config/load';
+import type { SecretValues } from '../constructs/secret';
+import { TodoChatbot } from '../constructs/todo-chatbot';
+import { RawContext } from '../model/context';
+import { CHART_NAME } from '../model/names';
+
+export interface OutputFile {
+  readonly content: string | Buffer;
+  /** File mode; the Secret's file is private to its owner. @default 0o644 */
+  readonly mode?: number;
+}
+
+export type KubeObject = { kind: string; metadata: { name: string } } & Record<string, unknown>;
+
+/** The manifests as data, in the order `kubectl apply` needs them (Namespace first). */
+export function synthObjects(settings: Settings, secretValues?: SecretValues): KubeObject[] {
+  const ctx = new RawContext(settings.values, settings.release);
+  return new TodoChatbot(new App(), CHART_NAME, { ctx, secretValues }).toJson() as KubeObject[];
+}
+
+function yamlStream(objects: readonly object[]): string {
+  return objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
+}
+
+/**
+ * The raw output. Files apply in name order with `kubectl apply -f dist/`: the Namespace, then the
+ * Secret (only when the synth creates it; mode 0600, never printed), then everything else.
+ */
+export function rawFiles(settings: Settings, secretValues?: SecretValues): Map<string, OutputFile> {
+  const objects = synthObjects(settings, secretValues);
+  const byKind = (kind: string) => objects.filter((object) => object.kind === kind);
+  const files = new Map<string, OutputFile>([['00-namespace.yaml', { content: yamlStream(byKind('Namespace')) }]]);
+  const secrets = byKind('Secret');
+  if (secrets.length > 0) files.set('10-secret.yaml', { content: yamlStream(secrets), mode: 0o600 });
+  const rest = objects.filter((object) => object.kind !== 'Namespace' && object.kind !== 'Secret');
+  files.set(`20-${CHART_NAME}.yaml`, { content: yamlStream(rest) });
+  return files;
+}
