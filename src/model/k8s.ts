@@ -36,9 +36,11 @@ export interface KubeObjectProps<Props> {
  */
 export function kubeObject<Props extends object>(scope: Construct, props: KubeObjectProps<Props>): ApiObject {
   const { labels, ...metadata } = props.metadata;
-  const object = new ApiObject(scope, RESOURCE_ID, { apiVersion: props.apiVersion, kind: props.kind, metadata, ...props.body });
-  // cdk8s copies metadata.labels entry by entry, which would spell out a chart placeholder letter by
-  // letter; a JSON patch sets the map as given.
+  const object = new ApiObject(scope, RESOURCE_ID, { apiVersion: props.apiVersion, kind: props.kind, metadata });
+  // The content goes in as JSON patches, which cdk8s applies as given. Its own resolution would copy
+  // labels entry by entry (spelling a chart placeholder out letter by letter) and takes a map key such
+  // as "constructor" for a class instance.
   if (labels) object.addJsonPatch(JsonPatch.add('/metadata/labels', labels));
+  for (const [field, value] of Object.entries(props.body)) object.addJsonPatch(JsonPatch.add(`/${field}`, value));
   return object;
 }

@@ -21,7 +21,7 @@ export function synthObjects(settings: Settings, secretValues?: SecretValues): K
 }
 
 function yamlStream(objects: readonly object[]): string {
-  return objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
+  return objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /**

