@@ -80,7 +80,7 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
   });
 
   it('points the frontend at the backend Service (R6) and rolls pods when the config changes', () => {
-    expect(find(manifests, 'ConfigMap', 'todo-chatbot-config').data.BACKEND_URL).toBe('http://todo-chatbot-backend.todo-chatbot.svc.cluster.local:8000');
+    expect(find(manifests, 'ConfigMap', 'todo-chatbot-config').data?.BACKEND_URL).toBe('http://todo-chatbot-backend.todo-chatbot.svc.cluster.local:8000');
     const changed = synthObjects({ ...settings, values: { ...settings.values, config: { ...settings.values.config, logLevel: 'debug' } } }) as unknown as Manifest[];
     const checksum = (objects: Manifest[]) => find(objects, 'Deployment', 'todo-chatbot-backend').spec.template.metadata.annotations['checksum/config'];
     expect(checksum(manifests)).toMatch(/^[0-9a-f]{64}$/);

@@ -1,6 +1,7 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
+import { ConfigError } from '../config/errors';
 import { kubeObject } from '../model/k8s';
 import { labels, secretName } from '../model/names';
 import type { Values } from '../config/schema';
@@ -25,8 +26,9 @@ export class AppSecret extends Construct {
     const encoded = (field: SecretField) =>
       ctx.template(
         () => {
-          if (!secretValues) throw new Error('secret.create is true but no secret values were given');
-          return Buffer.from(secretValues[field]).toString('base64');
+          const value = secretValues?.[field];
+          if (!value) throw new ConfigError([`secret.values.${field}: required when secret.create is true, got nothing`]);
+          return Buffer.from(value).toString('base64');
         },
         `required "secret.values.${field} is required when secret.create is true" .Values.secret.values.${field} | b64enc`,
       );

@@ -55,4 +55,11 @@ export const settingsArbitrary: fc.Arbitrary<Settings> = fc
     values: fromSchema(valuesJsonSchema()) as fc.Arbitrary<Values>,
     release: fc.record({ name: text(releaseSchema.shape.name), namespace: text(releaseSchema.shape.namespace) }, { noNullPrototype: true }),
   }, { noNullPrototype: true })
-  .filter(({ values }) => crossFieldProblems(values).length === 0);
+  .filter(({ values }) => crossFieldProblems(values).length === 0)
+  // Both outputs refuse to create a Secret with an empty value; give one where it is created.
+  .map((settings) => {
+    const { secret } = settings.values;
+    if (!secret.create) return settings;
+    const values = Object.fromEntries(Object.entries(secret.values).map(([field, value]) => [field, value || `${field}-value`]));
+    return { ...settings, values: { ...settings.values, secret: { ...secret, values: values as typeof secret.values } } };
+  });

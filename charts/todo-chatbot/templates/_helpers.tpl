@@ -25,7 +25,7 @@ app.kubernetes.io/component: backend
 {{- end }}
 
 {{- define "todo-chatbot.backendUrl" -}}
-{{- if .Values.config.backendUrl }}{{ .Values.config.backendUrl }}{{- else }}http://{{ include "todo-chatbot.backend.fullname" . }}.{{ .Release.Namespace }}.svc.cluster.local:{{ .Values.backend.service.port }}{{- end }}
+{{- if .Values.config.backendUrl }}{{ .Values.config.backendUrl }}{{- else }}http://{{ include "todo-chatbot.backend.fullname" . }}.{{ .Release.Namespace }}.svc.cluster.local:{{ .Values.backend.service.port | int }}{{- end }}
 {{- end }}
 
 {{- define "todo-chatbot.configMapName" -}}

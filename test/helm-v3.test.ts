@@ -1,0 +1,3 @@
+import { helmSuite } from './support/helm-suite';
+
+helmSuite(3);

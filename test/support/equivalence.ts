@@ -1,0 +1,67 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Settings } from '../../src/config/load';
+import { SecretValues } from '../../src/constructs/secret';
+import { synthObjects } from '../../src/outputs/raw';
+import { Helm, helmOrThrow } from './helm';
+import { Manifest, parseManifests } from './kube';
+
+/**
+ * The only differences allowed between the raw synth and `helm template` of the same settings.
+ * Each is asserted on its own in the Helm tests; everything else must be equal as parsed data.
+ */
+export const ALLOWED_DIFFERENCES = {
+  /** Raw output creates the Namespace; Helm installs into `.Release.Namespace` (`--create-namespace`). */
+  namespaceObject: 'Namespace',
+  /** Helm's own label, naming the chart and its version. */
+  chartLabel: 'helm.sh/chart',
+  /** Who applies the objects: "kubectl" in the raw output, "Helm" in the chart. */
+  managedByLabel: 'app.kubernetes.io/managed-by',
+  /** Raw: a hash of the ConfigMap data; Helm: a hash of the rendered ConfigMap template. */
+  checksumAnnotation: 'checksum/config',
+} as const;
+
+function withoutAllowedDifferences(manifest: Manifest): Manifest {
+  const copy = structuredClone(manifest);
+  for (const meta of [copy.metadata, copy.spec?.template?.metadata]) {
+    if (!meta) continue;
+    delete meta.labels?.[ALLOWED_DIFFERENCES.chartLabel];
+    delete meta.labels?.[ALLOWED_DIFFERENCES.managedByLabel];
+    delete meta.annotations?.[ALLOWED_DIFFERENCES.checksumAnnotation];
+    if (meta.annotations && Object.keys(meta.annotations).length === 0) delete meta.annotations;
+  }
+  return copy;
+}
+
+const byKindAndName = (a: Manifest, b: Manifest) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+
+/** Both outputs, normalized for comparison: the allowed differences removed, objects sorted. */
+export function comparable(manifests: readonly Manifest[]): Manifest[] {
+  return manifests
+    .filter((manifest) => manifest.kind !== ALLOWED_DIFFERENCES.namespaceObject)
+    .map(withoutAllowedDifferences)
+    .sort(byKindAndName);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-'));
+let counter = 0;
+
+/** A values file holding `values` (JSON is YAML), as a user would pass with `-f`. */
+export function valuesFile(values: unknown): string {
+  const path = join(scratch, `values-${process.pid}-${counter++}.json`);
+  writeFileSync(path, JSON.stringify(values));
+  return path;
+}
+
+/** `helm template RELEASE CHART -n NAMESPACE -f values`: the chart's output for these settings. */
+export function helmTemplate(helm: Helm, chart: string, settings: Settings, extraArgs: readonly string[] = []): Manifest[] {
+  const args = ['template', settings.release.name, chart, '-n', settings.release.namespace, '-f', valuesFile(settings.values), ...extraArgs];
+  return parseManifests(helmOrThrow(helm, args));
+}
+
+/** The raw synth's output for the same settings, with the Secret values the chart reads from values. */
+export function rawTemplate(settings: Settings): Manifest[] {
+  const secretValues: SecretValues = settings.values.secret.values;
+  return synthObjects(settings, secretValues) as unknown as Manifest[];
+}
