@@ -4,8 +4,12 @@ import { allowedForPattern } from './patterns';
 
 /** Bad input: one line per problem, each naming the field, the value and what is allowed. */
 export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    const unique = [...new Set(problems)];
+    super(unique.join('\n'));
+    this.problems = unique;
     this.name = 'ConfigError';
   }
 }
@@ -64,14 +68,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /** One clear line per zod issue, worded from the JSON schema so the chart and the CLI agree. */
 export function describeIssues(issues: readonly core.$ZodIssue[], root: JsonSchema, input: unknown, prefix: readonly PropertyKey[] = []): string[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => {
     const path = [...prefix, ...issue.path];
     const node = schemaAt(root, issue.path);
     if (issue.code === 'unrecognized_keys') {
       const allowed = Object.keys(node?.properties ?? {}).join(', ');
-      return issue.keys
-        .map((key) => `${formatPath([...path, key])}: unknown key (allowed here: ${allowed})`)
-        .join('\n');
+      return issue.keys.map((key) => `${formatPath([...path, key])}: unknown key (allowed here: ${allowed})`);
     }
     if (issue.code === 'invalid_key') {
       const keyNode = node === undefined ? undefined : schemaAt(root, issue.path.slice(0, -1))?.propertyNames;

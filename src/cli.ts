@@ -1,0 +1,110 @@
+/*
+ * The synth command line: reads the settings, synthesizes the model and writes dist/ (raw manifests +
+ * packaged chart) and charts/ (chart source). Bad input gives one `error:` line per problem and exit
+ * code 1, and nothing is written.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError } from './config/errors';
+import { DEFAULT_RELEASE, loadSettings } from './config/load';
+import { DEFAULT_PROFILE, PROFILE_NAMES } from './config/profiles';
+import { SECRET_ENV } from './config/rules';
+import { SECRET_FIELDS, SecretValues } from './constructs/secret';
+import { CHART_NAME } from './model/names';
+import { replaceFolder } from './outputs/write';
+import { synth } from './synth';
+
+const USAGE = `Usage: npm run synth -- [options]
+
+Writes the raw Kubernetes manifests and the packaged Helm chart to dist/, and the chart source to
+charts/${CHART_NAME}/. Nothing is written unless every setting is valid.
+
+Options:
+  --profile NAME        settings to start from: ${PROFILE_NAMES.join(' or ')} (default: ${DEFAULT_PROFILE})
+  -f, --values FILE     a values file over the profile, with the chart's values.yaml keys;
+                        repeatable, later files win
+  --release-name NAME   resource name prefix, as in "helm install NAME" (default: ${DEFAULT_RELEASE.name})
+  --namespace NAME      namespace of every object (default: ${DEFAULT_RELEASE.namespace})
+  --out DIR             where the manifests and the .tgz go (default: dist)
+  --charts DIR          where the chart source goes (default: charts)
+  -h, --help            show this help
+
+Secrets: by default no secret value is written; create the Secret with kubectl (see README).
+With "secret: {create: true}" in a values file, the synth reads ${SECRET_ENV.join(', ')}
+from the environment and writes the Secret alone to <out>/10-secret.yaml, mode 0600.
+`;
+
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        profile: { type: 'string' },
+        values: { type: 'string', short: 'f', multiple: true },
+        'release-name': { type: 'string' },
+        namespace: { type: 'string' },
+        out: { type: 'string' },
+        charts: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (error) {
+    throw new ConfigError([`${(error as Error).message} (see --help)`]);
+  }
+}
+
+function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
+  const missing = SECRET_ENV.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new ConfigError([`secret.create: true needs the environment variables ${missing.join(', ')} (set, non-empty); they are never read from files`]);
+  }
+  return Object.fromEntries(SECRET_FIELDS.map((field, index) => [field, env[SECRET_ENV[index]] ?? ''])) as SecretValues;
+}
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function run(argv: string[], io: CliIo): void {
+  const options = parseCommandLine(argv);
+  if (options.help) {
+    io.stdout(USAGE);
+    return;
+  }
+  const settings = loadSettings({
+    profile: options.profile,
+    valuesFiles: options.values,
+    releaseName: options['release-name'],
+    namespace: options.namespace,
+  });
+  const committedSecrets = SECRET_FIELDS.filter((field) => settings.values.secret.values[field] !== '');
+  if (committedSecrets.length > 0) {
+    throw new ConfigError(
+      committedSecrets.map((field) => `secret.values.${field}: expected "" (the raw synth reads secrets from the environment, never from files), got a value`),
+    );
+  }
+  const secretValues = settings.values.secret.create ? secretValuesFromEnvironment(io.env) : undefined;
+  const { dist, chart } = synth(settings, secretValues);
+  const outDir = options.out ?? 'dist';
+  const chartsDir = options.charts ?? 'charts';
+  replaceFolder(join(chartsDir, CHART_NAME), chart);
+  replaceFolder(outDir, dist);
+  const written = [...dist.keys()].map((file) => join(outDir, file));
+  io.stdout(`Wrote ${written.join(', ')} and ${join(chartsDir, CHART_NAME)}/\n`);
+}
+
+/** Runs the synth; returns the exit code. */
+export function runCli(argv: string[], io: CliIo): number {
+  try {
+    run(argv, io);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`${error.problems.map((line) => `error: ${line}`).join('\n')}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,196 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { runCli } from '../src/cli';
+
+const ROOT = join(__dirname, '..');
+
+function workspace(): { dir: string; out: string; charts: string; args: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-cli-'));
+  const out = join(dir, 'dist');
+  const charts = join(dir, 'charts');
+  return { dir, out, charts, args: ['--out', out, '--charts', charts] };
+}
+
+/** Every file under a folder with its bytes, to prove a failed run changed nothing. */
+function snapshotTree(dir: string): Record<string, string> {
+  const tree: Record<string, string> = {};
+  const walk = (folder: string) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else tree[path] = readFileSync(path).toString('base64');
+    }
+  };
+  walk(dir);
+  return tree;
+}
+
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env });
+  return { code, stdout, stderr };
+}
+
+const SECRETS = { DATABASE_URL: 'postgresql://neon-user:Sup3rS3cret@ep-x.neon.tech/todo', OPENAI_API_KEY: 'sk-proj-TESTKEY1234567890', BETTER_AUTH_SECRET: 'better-auth-signing-secret-42' };
+
+describe('npm run synth (the real process)', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['-r', 'sucrase/register', 'main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+
+  it('writes dist/ and charts/ and exits 0', () => {
+    const { out, charts, args } = workspace();
+    const result = run(args);
+    expect(result.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz']);
+    expect(readdirSync(join(charts, 'todo-chatbot')).sort()).toEqual(['.helmignore', 'Chart.yaml', 'ci', 'templates', 'values.schema.json', 'values.yaml']);
+  });
+
+  it('refuses a values file with a wrong type in one clear line, exit 1, no stack trace, dist/ untouched', () => {
+    const { dir, out, args } = workspace();
+    expect(run(args).status).toBe(0);
+    const before = snapshotTree(dir);
+    writeFileSync(join(dir, 'bad.yaml'), 'backend:\n  replicas: two\n');
+    const result = run([...args, '--values', join(dir, 'bad.yaml')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('error: backend.replicas: expected an integer from 0 to 100, got "two"\n');
+    expect(snapshotTree(dir)).toEqual({ ...before, [join(dir, 'bad.yaml')]: expect.any(String) });
+    expect(readdirSync(out)).toContain('20-todo-chatbot.yaml');
+  });
+
+  it('creates the Secret from the environment only, alone in a 0600 file, and never prints it', () => {
+    const { dir, out, args } = workspace();
+    writeFileSync(join(dir, 'secret.yaml'), 'secret:\n  create: true\n');
+    const result = run([...args, '-f', join(dir, 'secret.yaml')], SECRETS);
+    expect(result.status).toBe(0);
+    expect(statSync(join(out, '10-secret.yaml')).mode & 0o777).toBe(0o600);
+    const secretFile = readFileSync(join(out, '10-secret.yaml'), 'utf8');
+    expect(secretFile).toContain(Buffer.from(SECRETS.OPENAI_API_KEY).toString('base64'));
+    for (const value of Object.values(SECRETS)) {
+      expect(result.stdout + result.stderr).not.toContain(value);
+      for (const file of ['00-namespace.yaml', '20-todo-chatbot.yaml']) expect(readFileSync(join(out, file), 'utf8')).not.toContain(value);
+    }
+  });
+});
+
+describe('synth command line', () => {
+  it('explains itself with --help', () => {
+    const { code, stdout } = cli(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('--profile NAME');
+    expect(stdout).toContain('--values FILE');
+  });
+
+  it.each([
+    [['--bogus'], /^error: Unknown option '--bogus'.*\(see --help\)\n$/],
+    [['--profile', 'prod'], /^error: --profile: expected one of "minikube", "cloud", got "prod"\n$/],
+    [['--release-name', 'Todo_Bot'], /^error: --release-name: expected a DNS-1035 label of at most 53 characters .*got "Todo_Bot"\n$/],
+    [['--namespace', 'x'.repeat(64)], /^error: --namespace: expected a DNS-1123 label of at most 63 characters/],
+  ])('refuses %j', (argv, message) => {
+    const { args } = workspace();
+    const { code, stderr } = cli([...argv, ...args]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(message);
+  });
+
+  it('refuses to create the Secret without its environment variables, naming them', () => {
+    const { dir, args } = workspace();
+    writeFileSync(join(dir, 'v.yaml'), 'secret:\n  create: true\n');
+    const { code, stderr } = cli([...args, '-f', join(dir, 'v.yaml')], { DATABASE_URL: 'x' });
+    expect(code).toBe(1);
+    expect(stderr).toBe('error: secret.create: true needs the environment variables OPENAI_API_KEY, BETTER_AUTH_SECRET (set, non-empty); they are never read from files\n');
+  });
+
+  it('refuses secret values in a values file', () => {
+    const { dir, args } = workspace();
+    writeFileSync(join(dir, 'v.yaml'), 'secret:\n  values:\n    openaiApiKey: sk-abc\n');
+    const { code, stderr } = cli([...args, '-f', join(dir, 'v.yaml')]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('error: secret.values.openaiApiKey: expected ""');
+    expect(stderr).not.toContain('sk-abc');
+  });
+
+  it('merges values files in order, later wins', () => {
+    const { dir, out, args } = workspace();
+    writeFileSync(join(dir, 'a.yaml'), 'backend:\n  replicas: 3\nconfig:\n  logLevel: debug\n');
+    writeFileSync(join(dir, 'b.yaml'), 'backend:\n  replicas: 4\n');
+    expect(cli([...args, '-f', join(dir, 'a.yaml'), '--values', join(dir, 'b.yaml')]).code).toBe(0);
+    const manifests = readFileSync(join(out, '20-todo-chatbot.yaml'), 'utf8');
+    expect(manifests).toContain('replicas: 4');
+    expect(manifests).toContain('LOG_LEVEL: debug');
+  });
+});
+
+const BILLION_LAUGHS = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((name, index) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[index]}`).join(',')}]`)].join('\n');
+
+/** Malformed values files, one per class of mistake. */
+const malformed: [string, string, RegExp][] = [
+  ['wrong type', 'backend:\n  replicas: two\n', /^backend\.replicas: expected an integer from 0 to 100, got "two"$/],
+  ['unknown key', 'backend:\n  replica: 2\n', /^backend\.replica: unknown key \(allowed here: replicas, /],
+  ['negative replicas', 'frontend:\n  replicas: -1\n', /^frontend\.replicas: expected an integer from 0 to 100, got -1$/],
+  ['huge number', 'frontend:\n  replicas: 1e300\n', /^frontend\.replicas: expected an integer from 0 to 100, got 1e\+300$/],
+  ['port out of range', 'frontend:\n  service:\n    port: 70000\n', /^frontend\.service\.port: expected an integer from 1 to 65535, got 70000$/],
+  ['privileged port', 'backend:\n  containerPort: 80\n', /^backend\.containerPort: expected an integer from 1024 to 65535, got 80$/],
+  ['invalid DNS name', 'secret:\n  existingSecret: My_Secret\n', /^secret\.existingSecret: expected empty, or a DNS-1123 subdomain/],
+  ['very long string', `config:\n  corsOrigins: "${'x'.repeat(5000)}"\n`, /^config\.corsOrigins: expected a string \(at most 4096 characters\), got "x{20,}\.\.\.$/],
+  ['not YAML', 'backend: [1, 2\n', /not valid YAML/],
+  ['a list at the top', '- 1\n- 2\n', /expected a mapping of values at the top level, got a list/],
+  ['an empty file', '', /expected a mapping of values at the top level, got an empty document/],
+  ['an alias bomb', BILLION_LAUGHS, /resource exhaustion/],
+  ['duplicate keys', 'backend: {}\nbackend: {}\n', /not valid YAML: Map keys must be unique/],
+  ['requests over limits', 'backend:\n  resources:\n    requests:\n      memory: 2Gi\n', /^backend\.resources\.requests\.memory: expected at most the limit "512Mi", got "2Gi"$/],
+  ['a __proto__ key', '__proto__:\n  polluted: true\n', /^\["__proto__"\]: unknown key|^__proto__: unknown key/],
+];
+
+describe('bad input never half-writes and never crashes', () => {
+  it.each(malformed)('%s: one clear line, exit 1, nothing written', (_name, content, expected) => {
+    const { dir, args } = workspace();
+    expect(cli(args).code).toBe(0);
+    const before = snapshotTree(dir);
+    const file = join(dir, 'values.yaml');
+    writeFileSync(file, content);
+    const { code, stderr, stdout } = cli([...args, '-f', file]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0].replace(/^error: (\S+values\.yaml(:\d+:\d+)?: )?/, '')).toMatch(expected);
+    expect(snapshotTree(dir)).toEqual({ ...before, [file]: expect.any(String) });
+  });
+
+  it('a missing file is one clear line', () => {
+    const { dir, args } = workspace();
+    const { code, stderr } = cli([...args, '-f', join(dir, 'nope.yaml')]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`error: ${join(dir, 'nope.yaml')}: cannot read values file: no such file\n`);
+  });
+
+  it('random YAML documents either synthesize or fail with error lines only (fast-check)', () => {
+    const { dir, args } = workspace();
+    mkdirSync(join(dir, 'inputs'));
+    expect(cli(args).code).toBe(0);
+    const before = snapshotTree(join(dir, 'dist'));
+    const scalar = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 20 }));
+    const keys = fc.constantFrom('backend', 'frontend', 'replicas', 'image', 'tag', 'service', 'type', 'port', 'config', 'secret', 'create', 'extra', 'x');
+    const document = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(keys, tie('node'), { maxKeys: 4 })),
+    })).node;
+    const text = fc.oneof(document.map((value) => JSON.stringify(value)), fc.string({ maxLength: 60 }));
+    let index = 0;
+    fc.assert(
+      fc.property(text, (content) => {
+        const file = join(dir, 'inputs', `input-${index++}.yaml`);
+        writeFileSync(file, content);
+        const { code, stderr } = cli([...args, '-f', file]);
+        if (code !== 0) {
+          expect(stderr.trimEnd().split('\n').every((line) => line.startsWith('error: '))).toBe(true);
+          expect(snapshotTree(join(dir, 'dist'))).toEqual(before);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
