@@ -2,13 +2,14 @@ import { mkdtempSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
-import { loadSettings, Settings } from '../../src/config/load';
+import { ConfigError } from '../../src/config/errors';
+import { loadSettings, Settings, validateValues } from '../../src/config/load';
 import { PROFILE_NAMES } from '../../src/config/profiles';
 import { podSecurityViolations } from '../../src/policy/pss';
 import { CHART_NAME } from '../../src/model/names';
 import { synth, CHART_VERSION } from '../../src/synth';
 import { settingsArbitrary } from './arbitraries';
-import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate } from './equivalence';
+import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate, valuesFile } from './equivalence';
 import { Helm, helms, runHelm } from './helm';
 import { find, Manifest, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
@@ -118,6 +119,27 @@ export function helmSuite(major: Helm['major']): void {
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(key);
       expect(run.stderr).toMatch(/schema/);
+    });
+
+    it.each([
+      ['a reserved env name', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'LOG_LEVEL', value: 'x' }])],
+      ['a repeated env name', (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }])],
+      ['a reserved config key', (values: Settings['values']) => (values.config.extra = { CORS_ORIGINS: '*' })],
+      ['a created and an existing Secret', (values: Settings['values']) => {
+        values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };
+      }],
+    ])('refuses %s with the same message as the raw synth', (_name, change) => {
+      const values = withValues(defaults, change).values;
+      let rawMessage = '';
+      try {
+        validateValues(values);
+      } catch (error) {
+        rawMessage = (error as ConfigError).problems[0];
+      }
+      expect(rawMessage).not.toBe('');
+      const run = runHelm(helm, ['template', 'todo-chatbot', tgz, '-f', valuesFile(values)]);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(rawMessage);
     });
 
     it('creates the Secret only with every value given, and never when an existing Secret is named', () => {

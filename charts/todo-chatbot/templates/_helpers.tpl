@@ -86,3 +86,26 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- define "todo-chatbot.tests.image" -}}
 {{- if .Values.tests.image.digest }}{{ .Values.tests.image.repository }}@{{ .Values.tests.image.digest }}{{- else }}{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{- end }}
 {{- end }}
+
+{{- define "todo-chatbot.validate" -}}
+{{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
+{{- range $component := list "backend" "frontend" -}}
+{{- $seen := dict -}}
+{{- range $index, $env := (index $.Values $component).extraEnv -}}
+{{- if has $env.name $reserved -}}
+{{- fail (printf "%s.extraEnv[%d].name: expected a name other than DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $component $index $env.name) -}}
+{{- else if hasKey $seen $env.name -}}
+{{- fail (printf "%s.extraEnv[%d].name: expected each name once, got %q twice" $component $index $env.name) -}}
+{{- end -}}
+{{- $_ := set $seen $env.name true -}}
+{{- end -}}
+{{- end -}}
+{{- range $key, $value := .Values.config.extra -}}
+{{- if has $key $reserved -}}
+{{- fail (printf "config.extra.%s: expected a key other than DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $key $key) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.secret.create .Values.secret.existingSecret -}}
+{{- fail (printf "secret.existingSecret: expected \"\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
+{{- end -}}
+{{- end }}

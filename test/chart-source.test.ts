@@ -1,0 +1,75 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { tmpdir } from 'node:os';
+import { list } from 'tar';
+import { loadSettings } from '../src/config/load';
+import { CHART_NAME } from '../src/model/names';
+import { chartFiles } from '../src/outputs/helm/chart';
+import { CHART_VERSION, synth } from '../src/synth';
+
+const COMMITTED = join(__dirname, '..', 'charts', CHART_NAME);
+
+function committedFiles(dir = COMMITTED): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) committedFiles(path).forEach((content, name) => files.set(name, content));
+    else files.set(relative(COMMITTED, path), readFileSync(path, 'utf8'));
+  }
+  return files;
+}
+
+/** The files of a gzipped tar, read with the tar library: name to content. */
+function untar(archive: Buffer): Map<string, string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-tgz-')), 'chart.tgz');
+  writeFileSync(file, archive);
+  const files = new Map<string, string>();
+  list({
+    file,
+    sync: true,
+    onReadEntry: (entry) => {
+      const chunks: Buffer[] = [];
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => files.set(entry.path, Buffer.concat(chunks).toString('utf8')));
+    },
+  });
+  return files;
+}
+
+describe('chart source', () => {
+  it('charts/ is current with the model (run `npm run synth` and commit when this fails)', () => {
+    const generated = chartFiles(CHART_VERSION);
+    expect(Object.fromEntries(committedFiles())).toEqual(Object.fromEntries(generated));
+  });
+
+  it('the .tgz holds exactly the chart source under todo-chatbot/, byte-identical from run to run', () => {
+    const name = `${CHART_NAME}-${CHART_VERSION}.tgz`;
+    const first = synth(loadSettings()).dist.get(name)?.content as Buffer;
+    const second = synth(loadSettings()).dist.get(name)?.content as Buffer;
+    expect(first.equals(second)).toBe(true);
+    const packaged = untar(first);
+    const expected = new Map([...chartFiles(CHART_VERSION)].map(([path, content]) => [`${CHART_NAME}/${path}`, content]));
+    expect(Object.fromEntries(packaged)).toEqual(Object.fromEntries(expected));
+  });
+
+  it('values.yaml documents every key with a comment above it', () => {
+    const lines = chartFiles(CHART_VERSION).get('values.yaml')?.split('\n') ?? [];
+    lines.forEach((line, index) => {
+      if (/^\s*[A-Za-z_]+:/.test(line)) expect({ line, above: lines[index - 1] }).toEqual({ line, above: expect.stringMatching(/^\s*#/) });
+    });
+  });
+
+  it('Chart.yaml targets Kubernetes 1.28 and up, apiVersion v2', () => {
+    const chartYaml = chartFiles(CHART_VERSION).get('Chart.yaml') ?? '';
+    expect(chartYaml).toContain('apiVersion: v2');
+    expect(chartYaml).toContain('kubeVersion: ">=1.28.0-0"');
+    expect(chartYaml).toContain(`version: ${CHART_VERSION}`);
+  });
+
+  it('renders numbers and booleans unquoted and strings quoted', () => {
+    const deployment = chartFiles(CHART_VERSION).get('templates/backend-deployment.yaml') ?? '';
+    expect(deployment).toContain('replicas: {{ .Values.backend.replicas | int }}');
+    expect(deployment).toContain('imagePullPolicy: {{ .Values.backend.image.pullPolicy | quote }}');
+    expect(deployment).not.toMatch(/: "\{\{/);
+  });
+});
