@@ -54,8 +54,12 @@ describe('chart source', () => {
 
   it('values.yaml documents every key with a comment above it', () => {
     const lines = chartFiles(CHART_VERSION).get('values.yaml')?.split('\n') ?? [];
+    let listIndent = Infinity; // keys inside list items are described by the list's comment
     lines.forEach((line, index) => {
-      if (/^\s*[A-Za-z_]+:/.test(line)) expect({ line, above: lines[index - 1] }).toEqual({ line, above: expect.stringMatching(/^\s*#/) });
+      const indent = line.search(/\S/);
+      if (/^\s*- /.test(line)) listIndent = Math.min(listIndent, indent);
+      else if (indent <= listIndent) listIndent = Infinity;
+      if (indent <= listIndent && /^\s*[A-Za-z_]+:/.test(line)) expect({ line, above: lines[index - 1] }).toEqual({ line, above: expect.stringMatching(/^\s*#/) });
     });
   });
 

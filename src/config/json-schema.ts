@@ -15,6 +15,7 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  minItems?: number;
   maxItems?: number;
   required?: string[];
   [keyword: string]: unknown;

@@ -9,6 +9,12 @@ const probes = (path: string): Values['backend']['probes'] => ({
   liveness: { path, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
 });
 
+const scaling = {
+  autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
+  podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
+  topologySpread: { enabled: false },
+};
+
 /** The default profile: images built inside Minikube's Docker daemon, one replica each. */
 const minikube: Values = {
   backend: {
@@ -20,6 +26,7 @@ const minikube: Values = {
     probes: probes('/health'),
     securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
     extraEnv: [],
+    ...scaling,
   },
   frontend: {
     replicas: 1,
@@ -30,7 +37,9 @@ const minikube: Values = {
     probes: probes('/'),
     securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
     extraEnv: [],
+    ...scaling,
     nextCachePath: '/app/.next/cache',
+    ingress: { enabled: false, className: '', host: '', path: '/', tlsSecretName: '' },
   },
   config: {
     backendUrl: '',
@@ -44,6 +53,13 @@ const minikube: Values = {
     keys: { databaseUrl: 'DATABASE_URL', openaiApiKey: 'OPENAI_API_KEY', betterAuthSecret: 'BETTER_AUTH_SECRET' },
     values: { databaseUrl: '', openaiApiKey: '', betterAuthSecret: '' },
   },
+  networkPolicy: {
+    enabled: false,
+    backendEgress: [
+      { protocol: 'TCP', port: 443 },
+      { protocol: 'TCP', port: 5432 },
+    ],
+  },
   tests: {
     image: { repository: 'busybox', tag: '1.37.0', digest: '', pullPolicy: 'IfNotPresent' },
   },
@@ -55,11 +71,14 @@ const registry = (component: string) => ({
   pullPolicy: 'IfNotPresent' as const,
 });
 
-/** A real cluster: pinned registry images pulled `IfNotPresent`, two replicas each. */
+const highAvailability = { podDisruptionBudget: { enabled: true }, topologySpread: { enabled: true } };
+
+/** A real cluster: pinned registry images pulled `IfNotPresent`, two replicas each, PDBs, spread, NetworkPolicies. */
 const cloudOverrides: DeepPartial<Values> = {
-  backend: { replicas: 2, image: registry('backend') },
-  frontend: { replicas: 2, image: registry('frontend') },
+  backend: { replicas: 2, image: registry('backend'), ...highAvailability },
+  frontend: { replicas: 2, image: registry('frontend'), ...highAvailability },
   config: { logLevel: 'warning' },
+  networkPolicy: { enabled: true },
 };
 
 export const profiles = {

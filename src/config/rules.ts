@@ -35,6 +35,13 @@ export function crossFieldProblems(values: Values): Problem[] {
         });
       }
     }
+    const { autoscaling } = values[component];
+    if (autoscaling.minReplicas > autoscaling.maxReplicas) {
+      problems.push({
+        path: `${component}.autoscaling.minReplicas`,
+        message: `expected at most maxReplicas (${autoscaling.maxReplicas}), got ${autoscaling.minReplicas}`,
+      });
+    }
     const seen = new Set<string>();
     values[component].extraEnv.forEach(({ name }, index) => {
       const path = `${component}.extraEnv[${index}].name`;

@@ -80,6 +80,25 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
       })
       .describe(`Identity of the ${tier} process; the rest of the security context is fixed to Pod Security Standard "restricted".`),
     extraEnv: z.array(envVarSchema).max(100).describe(`Extra environment variables for the ${tier} container.`),
+    autoscaling: z
+      .strictObject({
+        enabled: z.boolean().describe('Scale with a HorizontalPodAutoscaler; `replicas` is then left to it.'),
+        minReplicas: int(1, 100).describe('Fewest pods.'),
+        maxReplicas: int(1, 100).describe('Most pods.'),
+        targetCPUUtilizationPercentage: int(1, 100).describe('Average CPU use, as a percentage of the request, to scale at.'),
+      })
+      .describe(`HorizontalPodAutoscaler (autoscaling/v2) of the ${tier}.`),
+    podDisruptionBudget: z
+      .strictObject({
+        enabled: z.boolean().describe('Create a PodDisruptionBudget.'),
+        maxUnavailable: int(1, 100).describe('Pods a voluntary disruption (a node drain) may take down at once.'),
+      })
+      .describe(`PodDisruptionBudget of the ${tier}.`),
+    topologySpread: z
+      .strictObject({
+        enabled: z.boolean().describe('Spread the pods across nodes (`kubernetes.io/hostname`) when there can be more than one.'),
+      })
+      .describe(`Topology spread of the ${tier} pods.`),
   });
 }
 
@@ -103,6 +122,15 @@ export const valuesSchema = z
         nextCachePath: text(formats.absolutePath, 1024).describe(
           'Where Next.js writes its cache; an emptyDir is mounted there because the root filesystem is read-only.',
         ),
+        ingress: z
+          .strictObject({
+            enabled: z.boolean().describe('Expose the frontend through an Ingress as well as its Service.'),
+            className: text(orEmpty(formats.dnsSubdomain)).describe('IngressClass name; empty uses the cluster default.'),
+            host: text(orEmpty(formats.dnsSubdomain)).describe('Host name to route; empty routes every host.'),
+            path: text(formats.httpPath, 1024).describe('Path prefix to route.'),
+            tlsSecretName: text(orEmpty(formats.dnsSubdomain)).describe('Secret with the TLS certificate for `host`; empty serves plain HTTP.'),
+          })
+          .describe('Optional Ingress for the frontend.'),
       })
       .describe('The Next.js frontend, exposed to users.'),
     config: z
@@ -123,6 +151,21 @@ export const valuesSchema = z
         values: secretValues.describe('Secret values, used only when `create` is true. Pass them with `--set` at install time; never commit them.'),
       })
       .describe('The Secret with DATABASE_URL, OPENAI_API_KEY and BETTER_AUTH_SECRET (AD-5).'),
+    networkPolicy: z
+      .strictObject({
+        enabled: z.boolean().describe('Deny all traffic in the namespace by default and allow only what the app needs.'),
+        backendEgress: z
+          .array(
+            z.strictObject({
+              protocol: z.enum(['TCP', 'UDP']).describe('Protocol.'),
+              port: int(1, 65535).describe('Port number.'),
+            }),
+          )
+          .min(1)
+          .max(20)
+          .describe('Ports the backend may reach outside the cluster: HTTPS (OpenAI) and Postgres (Neon).'),
+      })
+      .describe('NetworkPolicies: frontend open on its port, backend only from the frontend, egress to DNS and the external services.'),
     tests: z
       .strictObject({
         image: imageSchema.describe('Image of the `helm test` pods; it needs `wget`.'),

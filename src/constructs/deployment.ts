@@ -61,7 +61,8 @@ export class Deployment extends Construct {
       metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
       body: {
         spec: {
-          replicas: settings.replicas,
+          // With an autoscaler, the HPA owns the replica count; a fixed one would fight it on every apply.
+          ...ctx.when({ not: { truthy: `${component}.autoscaling.enabled` } }, { replicas: settings.replicas }),
           revisionHistoryLimit: 5,
           selector: { matchLabels: selectorLabels(ctx, component) },
           // A new pod must be ready before an old one goes: no downtime, even with one replica.
@@ -75,6 +76,25 @@ export class Deployment extends Construct {
               enableServiceLinks: false,
               securityContext: restrictedPodSecurityContext(settings.securityContext),
               containers: [container],
+              ...ctx.when(
+                {
+                  all: [
+                    { truthy: `${component}.topologySpread.enabled` },
+                    { any: [{ truthy: `${component}.autoscaling.enabled` }, { greaterThan: [`${component}.replicas`, 1] }] },
+                  ],
+                },
+                {
+                  topologySpreadConstraints: [
+                    {
+                      maxSkew: 1,
+                      topologyKey: 'kubernetes.io/hostname',
+                      // ScheduleAnyway: a single-node cluster (Minikube) still runs every replica.
+                      whenUnsatisfiable: 'ScheduleAnyway',
+                      labelSelector: { matchLabels: selectorLabels(ctx, component) },
+                    },
+                  ],
+                },
+              ),
               volumes: Object.keys(props.writablePaths).map((name) => ({ name, emptyDir: {} })),
             },
           },

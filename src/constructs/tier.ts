@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { Deployment, DeploymentProps } from './deployment';
+import { HorizontalPodAutoscaler } from './horizontal-pod-autoscaler';
+import { PodDisruptionBudget } from './pod-disruption-budget';
 import { Service } from './service';
 import { ServiceAccount } from './service-account';
 
@@ -9,12 +11,14 @@ export interface TierProps extends Omit<DeploymentProps, 'component'> {
   readonly ctx: ModelContext;
 }
 
-/** One tier of the app (backend or frontend): its ServiceAccount, Deployment and Service. */
+/** One tier of the app (backend or frontend): its ServiceAccount, Deployment and Service, and optional PDB and HPA. */
 export class Tier extends Construct {
   constructor(scope: Construct, component: Component, props: TierProps) {
     super(scope, component);
     new ServiceAccount(this, 'serviceaccount', { ctx: props.ctx, component });
     new Deployment(this, 'deployment', { ...props, component });
     new Service(this, 'service', { ctx: props.ctx, component });
+    new PodDisruptionBudget(this, 'poddisruptionbudget', { ctx: props.ctx, component });
+    new HorizontalPodAutoscaler(this, 'horizontalpodautoscaler', { ctx: props.ctx, component });
   }
 }

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { AppConfigMap } from './config-map';
 import { AppSecret, SecretValues } from './secret';
+import { Ingress } from './ingress';
 import { Namespace } from './namespace';
+import { NetworkPolicies } from './network-policy';
 import { HelmTestPod } from './test-pod';
 import { Tier } from './tier';
 
@@ -47,6 +49,8 @@ export class TodoChatbot extends Chart {
       env: { HOSTNAME: '0.0.0.0', NEXT_TELEMETRY_DISABLED: '1' },
       writablePaths: { tmp: '/tmp', 'next-cache': ctx.values.frontend.nextCachePath },
     });
+    new Ingress(this, 'ingress', { ctx });
+    new NetworkPolicies(this, 'networkpolicy', { ctx });
     const tests = new Construct(this, 'tests');
     new HelmTestPod(tests, 'test-backend', { ctx, target: 'backend' });
     new HelmTestPod(tests, 'test-frontend', { ctx, target: 'frontend' });

@@ -10,7 +10,8 @@ export type Condition =
   | { readonly equals: readonly [path: string, value: string] }
   | { readonly greaterThan: readonly [path: string, value: number] }
   | { readonly not: Condition }
-  | { readonly all: readonly Condition[] };
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] };
 
 /**
  * What the model reads settings through. The same construct code runs with a raw context (concrete
@@ -61,6 +62,7 @@ export function evaluate(condition: Condition, values: Values): boolean {
   if ('equals' in condition) return valueAtPath(values, condition.equals[0]) === condition.equals[1];
   if ('greaterThan' in condition) return Number(valueAtPath(values, condition.greaterThan[0])) > condition.greaterThan[1];
   if ('not' in condition) return !evaluate(condition.not, values);
+  if ('any' in condition) return condition.any.some((part) => evaluate(part, values));
   return condition.all.every((part) => evaluate(part, values));
 }
 

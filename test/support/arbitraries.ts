@@ -30,7 +30,7 @@ export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
       case 'string':
         return node.pattern ? patterned(node) : freeText(node.maxLength ?? 100);
       case 'array':
-        return fc.array(fromSchema(node.items ?? {}), { maxLength: Math.min(node.maxItems ?? 3, 3) });
+        return fc.array(fromSchema(node.items ?? {}), { minLength: Number(node.minItems ?? 0), maxLength: Math.min(node.maxItems ?? 3, 3) });
       default:
         if (node.properties) {
           return fc.record(Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fromSchema(child)])), {

@@ -64,7 +64,8 @@ export function invariantViolations(manifests: readonly Manifest[], settings: Se
     check(container.imagePullPolicy === settingsOf.image.pullPolicy, `${name} pull policy is ${container.imagePullPolicy}`);
     const expectedImage = settingsOf.image.digest ? `${settingsOf.image.repository}@${settingsOf.image.digest}` : `${settingsOf.image.repository}:${settingsOf.image.tag}`;
     check(container.image === expectedImage, `${name} image is ${container.image}`);
-    check(deployment.spec.replicas === settingsOf.replicas, `${name} replicas is ${deployment.spec.replicas}`);
+    const replicas = settingsOf.autoscaling.enabled ? undefined : settingsOf.replicas;
+    check(deployment.spec.replicas === replicas, `${name} replicas is ${deployment.spec.replicas}`);
     check(Boolean(container.resources?.requests && container.resources?.limits), `${name} lacks requests or limits`);
     const secretName = values.secret.existingSecret || `${release.name}-secrets`;
     const secretEnv = (container.env ?? []).filter((env: any) => env.valueFrom?.secretKeyRef);

@@ -83,6 +83,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
 {{- end }}
 
+{{- define "todo-chatbot.test.selectorLabels" -}}
+app.kubernetes.io/name: todo-chatbot
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/component: test
+{{- end }}
+
 {{- define "todo-chatbot.tests.image" -}}
 {{- if .Values.tests.image.digest }}{{ .Values.tests.image.repository }}@{{ .Values.tests.image.digest }}{{- else }}{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{- end }}
 {{- end }}
@@ -90,6 +96,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- define "todo-chatbot.validate" -}}
 {{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
 {{- range $component := list "backend" "frontend" -}}
+{{- $autoscaling := (index $.Values $component).autoscaling -}}
+{{- if gt (int $autoscaling.minReplicas) (int $autoscaling.maxReplicas) -}}
+{{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
+{{- end -}}
 {{- $seen := dict -}}
 {{- range $index, $env := (index $.Values $component).extraEnv -}}
 {{- if has $env.name $reserved -}}

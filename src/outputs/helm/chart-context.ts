@@ -87,7 +87,8 @@ export class ChartContext implements ModelContext {
     if ('equals' in condition) return `eq .Values.${condition.equals[0]} ${JSON.stringify(condition.equals[1])}`;
     if ('greaterThan' in condition) return `gt (int .Values.${condition.greaterThan[0]}) ${condition.greaterThan[1]}`;
     if ('not' in condition) return `not (${this.renderCondition(condition.not)})`;
-    return `and ${condition.all.map((part) => `(${this.renderCondition(part)})`).join(' ')}`;
+    const [operator, parts] = 'any' in condition ? ['or', condition.any] : ['and', condition.all];
+    return `${operator} ${parts.map((part) => `(${this.renderCondition(part)})`).join(' ')}`;
   }
 
   private register(condition: Condition): string {

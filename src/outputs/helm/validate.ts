@@ -15,6 +15,10 @@ export function validateHelper(): string {
   return `{{- define "${VALIDATE_HELPER}" -}}
 {{- $reserved := ${list} -}}
 {{- range $component := list "backend" "frontend" -}}
+{{- $autoscaling := (index $.Values $component).autoscaling -}}
+{{- if gt (int $autoscaling.minReplicas) (int $autoscaling.maxReplicas) -}}
+{{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
+{{- end -}}
 {{- $seen := dict -}}
 {{- range $index, $env := (index $.Values $component).extraEnv -}}
 {{- if has $env.name $reserved -}}

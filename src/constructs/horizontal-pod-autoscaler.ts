@@ -1,0 +1,39 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Component } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { componentName, labels } from '../model/names';
+
+export interface HorizontalPodAutoscalerProps {
+  readonly ctx: ModelContext;
+  readonly component: Component;
+}
+
+/** Scales a component's Deployment on CPU use (`autoscaling.enabled`); the Deployment then omits `replicas`. */
+export class HorizontalPodAutoscaler extends Construct {
+  constructor(scope: Construct, id: string, { ctx, component }: HorizontalPodAutoscalerProps) {
+    super(scope, id);
+    const autoscaling = ctx.values[component].autoscaling;
+    ctx.whenObject({ truthy: `${component}.autoscaling.enabled` }, () =>
+      kubeObject<k8s.KubeHorizontalPodAutoscalerV2Props>(this, {
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+        body: {
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: componentName(ctx, component) },
+            minReplicas: autoscaling.minReplicas,
+            maxReplicas: autoscaling.maxReplicas,
+            metrics: [
+              {
+                type: 'Resource',
+                resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCPUUtilizationPercentage } },
+              },
+            ],
+          },
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,42 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { componentName, labels } from '../model/names';
+import { HTTP_PORT_NAME } from './deployment';
+
+export interface IngressProps {
+  readonly ctx: ModelContext;
+}
+
+/** Routes a host (and path prefix) to the frontend Service, with TLS when a certificate Secret is named. */
+export class Ingress extends Construct {
+  constructor(scope: Construct, id: string, { ctx }: IngressProps) {
+    super(scope, id);
+    const ingress = ctx.values.frontend.ingress;
+    const service = componentName(ctx, 'frontend');
+    ctx.whenObject({ truthy: 'frontend.ingress.enabled' }, () =>
+      kubeObject<k8s.KubeIngressProps>(this, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: service, namespace: ctx.release.namespace, labels: labels(ctx, 'frontend') },
+        body: {
+          spec: {
+            ...ctx.when({ truthy: 'frontend.ingress.className' }, { ingressClassName: ingress.className }),
+            ...ctx.when({ truthy: 'frontend.ingress.tlsSecretName' }, {
+              tls: [{ ...ctx.when({ truthy: 'frontend.ingress.host' }, { hosts: [ingress.host] }), secretName: ingress.tlsSecretName }],
+            }),
+            rules: [
+              {
+                ...ctx.when({ truthy: 'frontend.ingress.host' }, { host: ingress.host }),
+                http: {
+                  paths: [{ path: ingress.path, pathType: 'Prefix', backend: { service: { name: service, port: { name: HTTP_PORT_NAME } } } }],
+                },
+              },
+            ],
+          },
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { ModelContext } from '../model/context';
+import { kubeObject, Wire } from '../model/k8s';
+import { fullname, labels, selectorLabels } from '../model/names';
+import { HTTP_PORT_NAME } from './deployment';
+
+type PolicySpec = Wire<k8s.NetworkPolicySpec>;
+
+export interface NetworkPolicyProps {
+  readonly ctx: ModelContext;
+  /** The suffix of the policy's name (`<release>-<suffix>`). */
+  readonly suffix: string;
+  readonly spec: PolicySpec;
+}
+
+/** One NetworkPolicy, present when `networkPolicy.enabled`. */
+export class NetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, { ctx, suffix, spec }: NetworkPolicyProps) {
+    super(scope, id);
+    ctx.whenObject({ truthy: 'networkPolicy.enabled' }, () =>
+      kubeObject<k8s.KubeNetworkPolicyProps>(this, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: `${fullname(ctx)}-${suffix}`, namespace: ctx.release.namespace, labels: labels(ctx) },
+        body: { spec },
+      }),
+    );
+  }
+}
+
+// Cluster DNS runs in another namespace under names that vary by distribution: allow port 53 anywhere.
+const DNS: Wire<k8s.NetworkPolicyEgressRule> = {
+  ports: [
+    { protocol: 'UDP', port: 53 },
+    { protocol: 'TCP', port: 53 },
+  ],
+};
+
+/**
+ * Deny by default in the namespace, then allow: anyone to the frontend's port; the frontend (and the
+ * helm test pods) to the backend's port; DNS for all; the backend to the outside world on its egress
+ * ports (HTTPS for OpenAI, Postgres for Neon) but not into the cluster's private ranges.
+ */
+export class NetworkPolicies extends Construct {
+  constructor(scope: Construct, id: string, { ctx }: { readonly ctx: ModelContext }) {
+    super(scope, id);
+    const pods = (part: 'backend' | 'frontend' | 'test') => ({ podSelector: { matchLabels: selectorLabels(ctx, part) } });
+    const http = [{ protocol: 'TCP', port: HTTP_PORT_NAME }];
+    new NetworkPolicy(this, 'default-deny', { ctx, suffix: 'default-deny', spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
+    new NetworkPolicy(this, 'frontend', {
+      ctx,
+      suffix: 'frontend',
+      spec: {
+        ...pods('frontend'),
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ ports: http }],
+        egress: [DNS, { to: [pods('backend')], ports: http }],
+      },
+    });
+    new NetworkPolicy(this, 'backend', {
+      ctx,
+      suffix: 'backend',
+      spec: {
+        ...pods('backend'),
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [pods('frontend'), pods('test')], ports: http }],
+        egress: [
+          DNS,
+          {
+            to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } }],
+            ports: ctx.values.networkPolicy.backendEgress,
+          },
+        ],
+      },
+    });
+    new NetworkPolicy(this, 'tests', {
+      ctx,
+      suffix: 'tests',
+      spec: { ...pods('test'), policyTypes: ['Egress'], egress: [DNS, { to: [pods('backend'), pods('frontend')], ports: http }] },
+    });
+  }
+}

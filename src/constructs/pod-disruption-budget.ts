@@ -1,0 +1,31 @@
+import type { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { Component } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { componentName, labels, selectorLabels } from '../model/names';
+
+export interface PodDisruptionBudgetProps {
+  readonly ctx: ModelContext;
+  readonly component: Component;
+}
+
+/** Limits how many of a component's pods a node drain may evict at once (`podDisruptionBudget.enabled`). */
+export class PodDisruptionBudget extends Construct {
+  constructor(scope: Construct, id: string, { ctx, component }: PodDisruptionBudgetProps) {
+    super(scope, id);
+    ctx.whenObject({ truthy: `${component}.podDisruptionBudget.enabled` }, () =>
+      kubeObject<k8s.KubePodDisruptionBudgetProps>(this, {
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+        body: {
+          spec: {
+            maxUnavailable: ctx.values[component].podDisruptionBudget.maxUnavailable,
+            selector: { matchLabels: selectorLabels(ctx, component) },
+          },
+        },
+      }),
+    );
+  }
+}
