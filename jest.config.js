@@ -8,4 +8,6 @@ module.exports = {
   // Snapshots live in the top-level __snapshots__/ folder.
   snapshotResolver: '<rootDir>/test/support/snapshot-resolver.js',
   testTimeout: 180000,
+  // Jest's default is one worker per core minus one: a single worker on the 2-core CI machines.
+  maxWorkers: 2,
 };

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
-import { crossFieldProblems } from '../../src/config/rules';
-import { releaseSchema, Values } from '../../src/config/schema';
+import { CONFIG_ENV, crossFieldProblems, SECRET_ENV } from '../../src/config/rules';
+import { COMPONENTS, releaseSchema, Values } from '../../src/config/schema';
 import { z } from 'zod';
 
 /** Free text as users type it: quotes, colons, YAML keywords, unicode, newlines. */
@@ -49,10 +49,32 @@ const text = (schema: z.ZodString) => {
   return patterned(node);
 };
 
+/**
+ * Mends what the cross-field rules refuse (requests over limits, min over max replicas, reserved or
+ * repeated names, a created and an existing Secret), so few generated values are thrown away.
+ */
+function mended(generated: Values): Values {
+  const values = structuredClone(generated);
+  for (const component of COMPONENTS) {
+    const settings = values[component];
+    for (const resource of ['cpu', 'memory'] as const) {
+      if (crossFieldProblems(values).some(({ path }) => path === `${component}.resources.requests.${resource}`)) {
+        settings.resources.requests[resource] = settings.resources.limits[resource];
+      }
+    }
+    settings.autoscaling.minReplicas = Math.min(settings.autoscaling.minReplicas, settings.autoscaling.maxReplicas);
+    const names = new Set<string>([...SECRET_ENV, ...CONFIG_ENV]);
+    settings.extraEnv = settings.extraEnv.filter(({ name }) => !names.has(name) && Boolean(names.add(name)));
+  }
+  for (const key of [...SECRET_ENV, ...CONFIG_ENV]) delete values.config.extra[key];
+  if (values.secret.create) values.secret.existingSecret = '';
+  return values;
+}
+
 /** Random valid settings: any values the schema and the cross-field rules accept, any release. */
 export const settingsArbitrary: fc.Arbitrary<Settings> = fc
   .record({
-    values: fromSchema(valuesJsonSchema()) as fc.Arbitrary<Values>,
+    values: (fromSchema(valuesJsonSchema()) as fc.Arbitrary<Values>).map(mended),
     release: fc.record({ name: text(releaseSchema.shape.name), namespace: text(releaseSchema.shape.namespace) }, { noNullPrototype: true }),
   }, { noNullPrototype: true })
   .filter(({ values }) => crossFieldProblems(values).length === 0)
