@@ -6,6 +6,8 @@ import { ConfigError } from '../../src/config/errors';
 import { loadSettings, Settings, validateValues } from '../../src/config/load';
 import { PROFILE_NAMES } from '../../src/config/profiles';
 import { podSecurityViolations } from '../../src/policy/pss';
+import { policyViolations } from '../../src/policy/rules';
+import { KubeObject, schemaProblems } from '../../src/validate/kube-schema';
 import { CHART_NAME } from '../../src/model/names';
 import { synth, CHART_VERSION } from '../../src/synth';
 import { settingsArbitrary } from './arbitraries';
@@ -62,9 +64,23 @@ export function helmSuite(major: Helm['major']): void {
           const rendered = helmTemplate(helm, chartDir, settings, ['--skip-tests']);
           expect(comparable(rendered)).toEqual(comparable(rawTemplate(settings)));
           expect(invariantViolations(rendered, settings)).toEqual([]);
+          expect(rendered.flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
         }),
         { numRuns: EQUIVALENCE_RUNS },
       );
+    });
+
+    it.each(PROFILE_NAMES)('renders schema-valid objects that pass every policy rule, helm test pods included (%s, all features on)', (profile) => {
+      const settings = withValues(loadSettings({ profile }), (values) => {
+        values.frontend.ingress = { enabled: true, className: 'nginx', host: 'todo.example.com', path: '/', tlsSecretName: 'todo-tls' };
+        values.backend.autoscaling.enabled = true;
+        values.networkPolicy.enabled = true;
+        values.secret = { ...values.secret, create: true, values: { databaseUrl: 'postgres://x', openaiApiKey: 'sk-x', betterAuthSecret: 'y' } };
+      });
+      const rendered = helmTemplate(helm, tgz, settings);
+      expect(rendered.map((object) => object.kind)).toEqual(expect.arrayContaining(['Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Secret', 'Pod']));
+      expect(rendered.flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
+      expect(policyViolations(rendered)).toEqual([]);
     });
 
     describe('allowed differences, each checked on its own', () => {

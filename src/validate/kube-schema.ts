@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * Validation of Kubernetes objects against the API's OpenAPI schemas, in two passes:
+ * - `kubernetes-models` checks types, enums, formats and required fields (its validators are compiled
+ *   from the OpenAPI schemas), but lets unknown fields through;
+ * - a strict pass over cdk8s-plus-28's type model (its `.jsii` assembly, generated from the Kubernetes
+ *   1.28 OpenAPI schemas) refuses every field the API does not define, as `kubectl --validate=strict`
+ *   and the API server's strict field validation do.
+ */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: { readonly name?: string };
+  readonly [field: string]: unknown;
+}
+
+type JsiiType = { primitive: string } | { collection: { kind: 'array' | 'map'; elementtype: JsiiType } } | { fqn: string } | { union: { types: JsiiType[] } };
+
+interface JsiiDefinition {
+  readonly kind: 'class' | 'interface' | 'enum';
+  readonly properties?: readonly { readonly name: string; readonly type: JsiiType }[];
+  readonly docs?: { readonly custom?: { readonly schema?: string } };
+}
+
+let assembly: Record<string, JsiiDefinition> | undefined;
+
+function types(): Record<string, JsiiDefinition> {
+  assembly ??= JSON.parse(readFileSync(require.resolve('cdk8s-plus-28/.jsii'), 'utf8')).types as Record<string, JsiiDefinition>;
+  return assembly;
+}
+
+/** The OpenAPI definition name of a kind: apps/v1 Deployment -> io.k8s.api.apps.v1.Deployment. */
+function schemaName({ apiVersion, kind }: KubeObject): string {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
+  return `io.k8s.api.${group.replace(/\.k8s\.io$/, '')}.${version}.${kind}`;
+}
+
+function propsTypeOf(object: KubeObject): string | undefined {
+  const name = schemaName(object);
+  const entry = Object.entries(types()).find(([, definition]) => definition.kind === 'class' && definition.docs?.custom?.schema === name);
+  return entry ? `${entry[0]}Props` : undefined;
+}
+
+function describe(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
+}
+
+function strictWalk(value: unknown, type: JsiiType, path: string, problems: string[]): void {
+  if ('primitive' in type) {
+    const expected = type.primitive;
+    if (expected === 'string' || expected === 'number' || expected === 'boolean') {
+      if (typeof value !== expected) problems.push(`${path}: expected ${expected}, got ${describe(value)}`);
+    }
+    return;
+  }
+  if ('union' in type) return;
+  if ('collection' in type) {
+    const { kind, elementtype } = type.collection;
+    if (kind === 'array') {
+      if (!Array.isArray(value)) return void problems.push(`${path}: expected a list, got ${describe(value)}`);
+      value.forEach((item, index) => strictWalk(item, elementtype, `${path}[${index}]`, problems));
+    } else {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`${path}: expected a map, got ${describe(value)}`);
+      for (const [key, item] of Object.entries(value)) strictWalk(item, elementtype, `${path}.${key}`, problems);
+    }
+    return;
+  }
+  const definition = types()[type.fqn];
+  if (!definition || definition.kind !== 'interface') {
+    // IntOrString and Quantity are classes over a string or a number.
+    if (typeof value !== 'string' && typeof value !== 'number') problems.push(`${path}: expected a string or a number, got ${describe(value)}`);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`${path}: expected an object, got ${describe(value)}`);
+  for (const [key, item] of Object.entries(value)) {
+    const property = definition.properties?.find(({ name }) => name === key);
+    if (!property) problems.push(`${path ? `${path}.` : ''}${key}: unknown field`);
+    else strictWalk(item, property.type, path ? `${path}.${key}` : key, problems);
+  }
+}
+
+/** Fields the Kubernetes API does not define, and values of the wrong JSON type. */
+export function unknownFieldProblems(object: KubeObject): string[] {
+  const propsType = propsTypeOf(object);
+  if (!propsType) return [`${object.apiVersion} ${object.kind} is not a Kubernetes 1.28 kind`];
+  const { apiVersion: _apiVersion, kind: _kind, ...fields } = object;
+  const problems: string[] = [];
+  strictWalk(fields, { fqn: propsType }, '', problems);
+  return problems;
+}
+
+interface Model {
+  validate(): void;
+}
+
+/** Types, enums, formats and required fields, by kubernetes-models' validators. */
+export function openApiProblems(object: KubeObject): string[] {
+  let Model: new (data: unknown) => Model;
+  try {
+    Model = require(`kubernetes-models/${object.apiVersion}/${object.kind}`)[object.kind];
+  } catch {
+    return [`${object.apiVersion} ${object.kind}: no schema in kubernetes-models`];
+  }
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (error) {
+    const details = (error as { errors?: { instancePath: string; message: string }[] }).errors;
+    return details ? details.map(({ instancePath, message }) => `${instancePath.slice(1).replace(/\//g, '.') || '(object)'}: ${message}`) : [(error as Error).message];
+  }
+}
+
+/** Every schema problem of one object, each line prefixed with the object. */
+export function schemaProblems(object: KubeObject): string[] {
+  const name = `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`;
+  return [...openApiProblems(object), ...unknownFieldProblems(object)].map((problem) => `${name}: ${problem}`);
+}
