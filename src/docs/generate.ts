@@ -1,0 +1,113 @@
+import { JsonSchema, nonNull, valuesJsonSchema } from '../config/json-schema';
+import { describeAllowed } from '../config/errors';
+import { profiles } from '../config/profiles';
+import { DEFAULT_RELEASE, Settings } from '../config/load';
+import { deepMerge } from '../config/merge';
+import { POLICY_RULES } from '../policy/rules';
+import { synthObjects } from '../outputs/raw';
+import { valueAtPath } from '../model/context';
+
+/*
+ * Documentation generated from the model (`npm run docs`): the values reference in README.md, the
+ * architecture diagram and the policy rule list. A test fails when the committed files are stale.
+ */
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const code = (value: unknown) => (value === undefined ? '' : `\`${JSON.stringify(value)}\``);
+
+function leaves(schema: JsonSchema, path: string[] = []): { path: string; node: JsonSchema }[] {
+  const node = nonNull(schema);
+  if (node.type === 'object' && node.properties) {
+    return Object.entries(node.properties).flatMap(([key, child]) => leaves(child, [...path, key]));
+  }
+  return [{ path: path.join('.'), node: schema }];
+}
+
+/** One row per setting: its path, what it allows, its default and its cloud value, and its meaning. */
+export function valuesTable(): string {
+  const rows = leaves(valuesJsonSchema()).map(({ path, node }) => {
+    const minikube = valueAtPath(profiles.minikube, path);
+    const cloud = valueAtPath(profiles.cloud, path);
+    const cloudCell = JSON.stringify(cloud) === JSON.stringify(minikube) ? '' : code(cloud);
+    return `| \`${path}\` | ${cell(describeAllowed(node))} | ${code(minikube)} | ${cloudCell} | ${cell(node.description ?? '')} |`;
+  });
+  return ['| Key | Allowed | Default (minikube) | cloud | Description |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The rules of src/policy/rules.ts as a table. */
+export function policyTable(): string {
+  const rows = POLICY_RULES.map((rule) => `| \`${rule.id}\` | ${cell(rule.description)} | ${cell(rule.source)} |`);
+  return ['| Rule | What it checks | Source |', '|---|---|---|', ...rows].join('\n');
+}
+
+type Manifest = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
+
+/** Every object of the deployment, with every optional one switched on, as a Mermaid graph of how they connect. */
+export function architectureDiagram(): string {
+  const values = deepMerge(profiles.cloud, {
+    backend: { autoscaling: { enabled: true } },
+    frontend: { ingress: { enabled: true, host: 'todo.example.com', tlsSecretName: 'todo-tls' } },
+    secret: { create: true },
+  });
+  const settings: Settings = { release: DEFAULT_RELEASE, values };
+  const secretValues = { databaseUrl: '(secret)', openaiApiKey: '(secret)', betterAuthSecret: '(secret)' };
+  const objects = synthObjects(settings, secretValues) as unknown as Manifest[];
+  const id = (object: Manifest) => `${object.kind}_${object.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+  const find = (kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name);
+  const lines = ['flowchart LR', '  user((User browser))'];
+  for (const object of objects) {
+    if (object.kind === 'Namespace' || object.kind === 'NetworkPolicy') continue;
+    lines.push(`  ${id(object)}["${object.kind}<br/>${object.metadata.name}"]`);
+  }
+  const edge = (from: Manifest | undefined, label: string, to: Manifest | undefined) => from && to && lines.push(`  ${id(from)} -- "${label}" --> ${id(to)}`);
+  const deployments = objects.filter((object) => object.kind === 'Deployment');
+  const frontendService = find('Service', `${DEFAULT_RELEASE.name}-frontend`);
+  lines.push(`  user -- "${frontendService?.spec.type} :${frontendService?.spec.ports[0].port}" --> ${frontendService ? id(frontendService) : ''}`);
+  for (const object of objects) {
+    if (object.kind === 'Service') {
+      const port = object.spec.ports[0];
+      edge(object, `selects pods, ${port.port} → ${port.targetPort}`, find('Deployment', object.metadata.name));
+    }
+    if (object.kind === 'Ingress') edge(object, `${object.spec.rules[0].host ?? '*'}${object.spec.rules[0].http.paths[0].path}`, find('Service', object.spec.rules[0].http.paths[0].backend.service.name));
+    if (object.kind === 'HorizontalPodAutoscaler') edge(object, 'scales', find('Deployment', object.spec.scaleTargetRef.name));
+    if (object.kind === 'PodDisruptionBudget') edge(object, `limits evictions`, find('Deployment', object.metadata.name));
+  }
+  const config = objects.find((object) => object.kind === 'ConfigMap');
+  const secret = objects.find((object) => object.kind === 'Secret');
+  for (const deployment of deployments) {
+    const container = deployment.spec.template.spec.containers[0];
+    edge(deployment, 'runs as', find('ServiceAccount', deployment.spec.template.spec.serviceAccountName));
+    edge(deployment, 'envFrom', config);
+    const keys = container.env.filter((env: any) => env.valueFrom?.secretKeyRef).map((env: any) => env.valueFrom.secretKeyRef.key);
+    edge(deployment, keys.join(', '), secret);
+  }
+  const backendUrl = config?.data?.BACKEND_URL ?? '';
+  const backendService = objects.find((object) => object.kind === 'Service' && backendUrl.includes(`//${object.metadata.name}.`));
+  edge(find('Deployment', `${DEFAULT_RELEASE.name}-frontend`), `BACKEND_URL ${backendUrl.replace(/^http:\/\//, '')}`, backendService);
+  lines.push('  neon[(Neon Postgres)]', '  openai([OpenAI API])');
+  const backend = find('Deployment', `${DEFAULT_RELEASE.name}-backend`);
+  if (backend) lines.push(`  ${id(backend)} -- "DATABASE_URL, TLS 5432" --> neon`, `  ${id(backend)} -- "HTTPS 443" --> openai`);
+  return lines.join('\n');
+}
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
+export function replaceSection(document: string, name: string, content: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = document.indexOf(start);
+  const to = document.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`the document has no ${start} ... ${end} section`);
+  return `${document.slice(0, from + start.length)}\n${content}\n${document.slice(to)}`;
+}
+
+/** The generated sections of each documentation file. */
+export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
+  'README.md': { 'values-table': valuesTable },
+  'docs/architecture.md': { 'architecture-diagram': () => ['```mermaid', architectureDiagram(), '```'].join('\n') },
+  'docs/policy.md': { 'policy-rules': policyTable },
+};
+
+/** A documentation file with its generated sections brought up to date. */
+export function regenerate(file: string, content: string): string {
+  return Object.entries(GENERATED_SECTIONS[file] ?? {}).reduce((document, [name, generate]) => replaceSection(document, name, generate()), content);
+}
