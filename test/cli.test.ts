@@ -39,7 +39,7 @@ const SECRETS = { DATABASE_URL: 'postgresql://neon-user:Sup3rS3cret@ep-x.neon.te
 
 describe('npm run synth (the real process)', () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ['-r', 'sucrase/register', 'main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+    spawnSync(process.execPath, ['-r', './scripts/register.js', 'main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 
   it('writes dist/ and charts/ and exits 0', () => {
     const { out, charts, args } = workspace();

@@ -1,0 +1,33 @@
+/*
+ * Runs TypeScript files in Node without type-checking (that is `npm test`'s job), like
+ * `sucrase/register`, but keeps each transpiled file in node_modules/.cache keyed by a hash of its
+ * source: an unchanged file costs one read and one hash, and sucrase is loaded only on a miss.
+ * Sucrase keeps line numbers, so stack traces point at the .ts lines.
+ */
+const { createHash } = require('node:crypto');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const cacheDir = join(__dirname, '..', 'node_modules', '.cache', 'todo-chatbot-ts');
+const sucraseVersion = require('sucrase/package.json').version;
+
+function transpile(source, filename) {
+  const key = createHash('sha256').update(`${sucraseVersion}\0${filename}\0${source}`).digest('hex');
+  const cached = join(cacheDir, `${key}.js`);
+  try {
+    return readFileSync(cached, 'utf8');
+  } catch {
+    const { transform } = require('sucrase');
+    const { code } = transform(source, { transforms: ['typescript', 'imports'], filePath: filename });
+    mkdirSync(cacheDir, { recursive: true });
+    // Written aside and renamed, so a concurrent run never reads half a file.
+    const partial = `${cached}.${process.pid}`;
+    writeFileSync(partial, code);
+    renameSync(partial, cached);
+    return code;
+  }
+}
+
+require.extensions['.ts'] = (module, filename) => {
+  module._compile(transpile(readFileSync(filename, 'utf8'), filename), filename);
+};
