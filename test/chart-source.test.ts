@@ -63,6 +63,10 @@ describe('chart source', () => {
     });
   });
 
+  it('writes YAML without anchors or aliases, even where the model shares objects', () => {
+    for (const [path, content] of chartFiles(CHART_VERSION)) if (/\.ya?ml$/.test(path) && !path.startsWith('templates/')) expect({ path, anchors: content.match(/[&*]a\d+\b/g) }).toEqual({ path, anchors: null });
+  });
+
   it('Chart.yaml targets Kubernetes 1.28 and up, apiVersion v2', () => {
     const chartYaml = chartFiles(CHART_VERSION).get('Chart.yaml') ?? '';
     expect(chartYaml).toContain('apiVersion: v2');

@@ -1,43 +1,41 @@
 import { Values } from './schema';
 import { DeepPartial, deepMerge } from './merge';
 
-const probes = (path: string): Values['backend']['probes'] => ({
-  // Startup allows 5 s x 30 = 150 s for a cold start before liveness may restart the container.
-  startup: { path, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 },
-  readiness: { path, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
-  // Liveness is slower and more patient than readiness, so a busy pod leaves the Service before it is killed.
-  liveness: { path, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-});
+interface Tier<Service> {
+  readonly name: 'backend' | 'frontend';
+  readonly containerPort: number;
+  readonly service: Service;
+  readonly healthPath: string;
+}
 
-const scaling = {
-  autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
-  podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
-  topologySpread: { enabled: false },
-};
+/** What both tiers share on Minikube: one replica of a locally built image, modest resources, PSS identity. */
+function tierDefaults<Service>({ name, containerPort, service, healthPath: path }: Tier<Service>): Omit<Values['backend'], 'service'> & { service: Service } {
+  return {
+    replicas: 1,
+    image: { repository: `todo-chatbot-${name}`, tag: 'local', digest: '', pullPolicy: 'Never' },
+    containerPort,
+    service,
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    probes: {
+      // Startup allows 5 s x 30 = 150 s for a cold start before liveness may restart the container.
+      startup: { path, initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 30 },
+      readiness: { path, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+      // Liveness is slower and more patient than readiness, so a busy pod leaves the Service before it is killed.
+      liveness: { path, initialDelaySeconds: 0, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
+    },
+    securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
+    extraEnv: [],
+    autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
+    podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
+    topologySpread: { enabled: false },
+  };
+}
 
 /** The default profile: images built inside Minikube's Docker daemon, one replica each. */
 const minikube: Values = {
-  backend: {
-    replicas: 1,
-    image: { repository: 'todo-chatbot-backend', tag: 'local', digest: '', pullPolicy: 'Never' },
-    containerPort: 8000,
-    service: { type: 'ClusterIP', port: 8000, nodePort: null },
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-    probes: probes('/health'),
-    securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
-    extraEnv: [],
-    ...scaling,
-  },
+  backend: tierDefaults({ name: 'backend', containerPort: 8000, service: { type: 'ClusterIP' as const, port: 8000, nodePort: null }, healthPath: '/health' }),
   frontend: {
-    replicas: 1,
-    image: { repository: 'todo-chatbot-frontend', tag: 'local', digest: '', pullPolicy: 'Never' },
-    containerPort: 3000,
-    service: { type: 'LoadBalancer', port: 80, nodePort: null },
-    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
-    probes: probes('/'),
-    securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
-    extraEnv: [],
-    ...scaling,
+    ...tierDefaults({ name: 'frontend', containerPort: 3000, service: { type: 'LoadBalancer' as const, port: 80, nodePort: null }, healthPath: '/' }),
     nextCachePath: '/app/.next/cache',
     ingress: { enabled: false, className: '', host: '', path: '/', tlsSecretName: '' },
   },

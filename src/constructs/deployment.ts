@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component, ComponentValues } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
-import { componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
+import { componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
 /** The container port's name; Services and probes target it by name, never by number. */
@@ -58,7 +58,7 @@ export class Deployment extends Construct {
     kubeObject<k8s.KubeDeploymentProps>(this, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+      metadata: componentMetadata(ctx, component),
       body: {
         spec: {
           // With an autoscaler, the HPA owns the replica count; a fixed one would fight it on every apply.

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, labels } from '../model/names';
+import { componentMetadata, componentName } from '../model/names';
 
 export interface HorizontalPodAutoscalerProps {
   readonly ctx: ModelContext;
@@ -19,7 +19,7 @@ export class HorizontalPodAutoscaler extends Construct {
       kubeObject<k8s.KubeHorizontalPodAutoscalerV2Props>(this, {
         apiVersion: 'autoscaling/v2',
         kind: 'HorizontalPodAutoscaler',
-        metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+        metadata: componentMetadata(ctx, component),
         body: {
           spec: {
             scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: componentName(ctx, component) },

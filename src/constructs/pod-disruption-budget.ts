@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, labels, selectorLabels } from '../model/names';
+import { componentMetadata, selectorLabels } from '../model/names';
 
 export interface PodDisruptionBudgetProps {
   readonly ctx: ModelContext;
@@ -18,7 +18,7 @@ export class PodDisruptionBudget extends Construct {
       kubeObject<k8s.KubePodDisruptionBudgetProps>(this, {
         apiVersion: 'policy/v1',
         kind: 'PodDisruptionBudget',
-        metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+        metadata: componentMetadata(ctx, component),
         body: {
           spec: {
             maxUnavailable: ctx.values[component].podDisruptionBudget.maxUnavailable,

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, labels } from '../model/names';
+import { componentMetadata } from '../model/names';
 
 export interface ServiceAccountProps {
   readonly ctx: ModelContext;
@@ -17,7 +17,7 @@ export class ServiceAccount extends Construct {
     kubeObject<k8s.KubeServiceAccountProps>(this, {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+      metadata: componentMetadata(ctx, component),
       body: { automountServiceAccountToken: false },
     });
   }

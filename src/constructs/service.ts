@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, labels, selectorLabels } from '../model/names';
+import { componentMetadata, selectorLabels } from '../model/names';
 import { HTTP_PORT_NAME } from './deployment';
 
 export interface ServiceProps {
@@ -19,7 +19,7 @@ export class Service extends Construct {
     kubeObject<k8s.KubeServiceProps>(this, {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) },
+      metadata: componentMetadata(ctx, component),
       body: {
         spec: {
           type: service.type,

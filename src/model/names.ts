@@ -44,6 +44,11 @@ export function backendUrl(ctx: ModelContext): string {
   );
 }
 
+/** Name, namespace and labels of an object that belongs to one component. */
+export function componentMetadata(ctx: ModelContext, component: Component): { name: string; namespace: string; labels: Record<string, string> } {
+  return { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) };
+}
+
 /** Who runs an image: a component, or the `helm test` pods. */
 export type ImageOwner = Component | 'tests';
 

@@ -37,7 +37,7 @@ function chartYaml(version: string): string {
     sources: ['https://github.com/example/todo-chatbot-k8s'],
     annotations: { 'category': 'ApplicationServer' },
   };
-  return `${GENERATED}\n${new Document(chart).toString({ lineWidth: 0 })}`;
+  return `${GENERATED}\n${new Document(chart, { aliasDuplicateObjects: false }).toString({ lineWidth: 0 })}`;
 }
 
 /** Puts each key's schema description above it, as `values.yaml` comments. */
@@ -54,7 +54,7 @@ function annotate(map: YAMLMap, schema: JsonSchema): void {
 
 /** `values.yaml` from typed values: every key documented by its schema description. */
 export function valuesYaml(values: Values, schema: JsonSchema = valuesJsonSchema()): string {
-  const document = new Document(values);
+  const document = new Document(values, { aliasDuplicateObjects: false });
   if (isMap(document.contents)) annotate(document.contents, schema);
   document.commentBefore = ` ${schema.description}\n Types and allowed values: values.schema.json. Reference: README.md.`;
   return `${GENERATED}\n${document.toString({ lineWidth: 0 })}`;
@@ -73,7 +73,7 @@ function ciValues(): Map<string, string> {
   return new Map(
     Object.entries(profiles).map(([name, values]) => {
       const delta = difference(profiles.minikube, values) ?? {};
-      const body = new Document(delta).toString({ lineWidth: 0 });
+      const body = new Document(delta, { aliasDuplicateObjects: false }).toString({ lineWidth: 0 });
       return [`ci/${name}-values.yaml`, `# The "${name}" profile, as overrides of values.yaml (chart-testing convention).\n${body}`];
     }),
   );
