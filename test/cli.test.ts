@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { runCli } from '../src/cli';
 
@@ -61,18 +62,35 @@ describe('npm run synth (the real process)', () => {
     expect(readdirSync(out)).toContain('20-todo-chatbot.yaml');
   });
 
-  it('creates the Secret from the environment only, alone in a 0600 file, and never prints it', () => {
-    const { dir, out, args } = workspace();
+  it('creates the Secret from the environment only, alone in a 0600 file, and never leaks it anywhere else', () => {
+    const { dir, out, charts, args } = workspace();
     writeFileSync(join(dir, 'secret.yaml'), 'secret:\n  create: true\n');
     const result = run([...args, '-f', join(dir, 'secret.yaml')], SECRETS);
     expect(result.status).toBe(0);
     expect(statSync(join(out, '10-secret.yaml')).mode & 0o777).toBe(0o600);
-    const secretFile = readFileSync(join(out, '10-secret.yaml'), 'utf8');
-    expect(secretFile).toContain(Buffer.from(SECRETS.OPENAI_API_KEY).toString('base64'));
-    for (const value of Object.values(SECRETS)) {
-      expect(result.stdout + result.stderr).not.toContain(value);
-      for (const file of ['00-namespace.yaml', '20-todo-chatbot.yaml']) expect(readFileSync(join(out, file), 'utf8')).not.toContain(value);
+    expect(readFileSync(join(out, '10-secret.yaml'), 'utf8')).toContain(Buffer.from(SECRETS.OPENAI_API_KEY).toString('base64'));
+    const forms = Object.values(SECRETS).flatMap((value) => [value, Buffer.from(value).toString('base64')]);
+    const everywhere: Record<string, string> = {
+      stdout: result.stdout,
+      stderr: result.stderr,
+      ...Object.fromEntries(Object.entries(snapshotTree(out)).filter(([path]) => !path.endsWith('10-secret.yaml'))),
+      ...snapshotTree(charts),
+      ...snapshotTree(join(ROOT, '__snapshots__')),
+      tgz: gunzipSync(readFileSync(join(out, 'todo-chatbot-0.1.0.tgz'))).toString('latin1'),
+    };
+    for (const [where, content] of Object.entries(everywhere)) {
+      const text = where === 'stdout' || where === 'stderr' || where === 'tgz' ? content : Buffer.from(content, 'base64').toString('utf8');
+      expect({ where, leaked: forms.filter((form) => text.includes(form)) }).toEqual({ where, leaked: [] });
     }
+  });
+
+  it('gives byte-identical dist/ and charts/ for the same input', () => {
+    const first = workspace();
+    const second = workspace();
+    expect(run(first.args).status).toBe(0);
+    expect(run(second.args).status).toBe(0);
+    const relative = (tree: Record<string, string>, root: string) => Object.fromEntries(Object.entries(tree).map(([path, bytes]) => [path.slice(root.length), bytes]));
+    expect(relative(snapshotTree(second.dir), second.dir)).toEqual(relative(snapshotTree(first.dir), first.dir));
   });
 });
 
