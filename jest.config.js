@@ -10,4 +10,5 @@ module.exports = {
   testTimeout: 180000,
   // Jest's default is one worker per core minus one: a single worker on the 2-core CI machines.
   maxWorkers: 2,
+  setupFiles: ['<rootDir>/test/support/fast-check-setup.ts'],
 };

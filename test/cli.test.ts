@@ -131,6 +131,15 @@ describe('synth command line', () => {
     expect(stderr).not.toContain('sk-abc');
   });
 
+  it('reads values files as Helm does (YAML 1.1: yes and on are booleans)', () => {
+    const { dir, out, args } = workspace();
+    writeFileSync(join(dir, 'v.yaml'), 'networkPolicy:\n  enabled: yes\nbackend:\n  podDisruptionBudget:\n    enabled: on\n');
+    expect(cli([...args, '-f', join(dir, 'v.yaml')]).code).toBe(0);
+    const manifests = readFileSync(join(out, '20-todo-chatbot.yaml'), 'utf8');
+    expect(manifests).toContain('kind: NetworkPolicy');
+    expect(manifests).toContain('kind: PodDisruptionBudget');
+  });
+
   it('merges values files in order, later wins', () => {
     const { dir, out, args } = workspace();
     writeFileSync(join(dir, 'a.yaml'), 'backend:\n  replicas: 3\nconfig:\n  logLevel: debug\n');
@@ -153,7 +162,7 @@ const malformed: [string, string, RegExp][] = [
   ['port out of range', 'frontend:\n  service:\n    port: 70000\n', /^frontend\.service\.port: expected an integer from 1 to 65535, got 70000$/],
   ['privileged port', 'backend:\n  containerPort: 80\n', /^backend\.containerPort: expected an integer from 1024 to 65535, got 80$/],
   ['invalid DNS name', 'secret:\n  existingSecret: My_Secret\n', /^secret\.existingSecret: expected empty, or a DNS-1123 subdomain/],
-  ['very long string', `config:\n  corsOrigins: "${'x'.repeat(5000)}"\n`, /^config\.corsOrigins: expected a string \(at most 4096 characters\), got "x{20,}\.\.\.$/],
+  ['very long string', `config:\n  corsOrigins: "${'x'.repeat(5000)}"\n`, /^config\.corsOrigins: expected a string without the line separators .*\(at most 4096 characters\), got "x{20,}\.\.\.$/],
   ['not YAML', 'backend: [1, 2\n', /not valid YAML/],
   ['a list at the top', '- 1\n- 2\n', /expected a mapping of values at the top level, got a list/],
   ['an empty file', '', /expected a mapping of values at the top level, got an empty document/],

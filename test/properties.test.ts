@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { SECRET_FIELDS } from '../src/constructs/secret';
+import { SECRET_FIELDS } from '../src/config/schema';
 import { OutputFile, rawFiles, synthObjects } from '../src/outputs/raw';
 import { settingsArbitrary } from './support/arbitraries';
 import { Manifest } from './support/kube';

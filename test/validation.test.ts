@@ -54,6 +54,8 @@ const breakages: Record<string, (objects: any[]) => void> = {
   'service-account-token-not-mounted': (objects) => delete pod(objects).automountServiceAccountToken,
   'probes-set-and-distinct': (objects) => (container(objects).livenessProbe = container(objects).readinessProbe),
   'container-ports-named': (objects) => delete container(objects).ports[0].name,
+  'anti-affinity-when-replicated': (objects) => delete pod(objects).affinity,
+  'no-secret-in-env': (objects) => container(objects).env.push({ name: 'STRIPE_API_KEY', value: 'sk_live_x' }),
   'selector-matches-labels': (objects) => (deployment(objects).spec.selector.matchLabels['app.kubernetes.io/component'] = 'api'),
   'service-targets-pods': (objects) => (objects.find((o) => o.kind === 'Service').spec.ports[0].targetPort = 'web'),
   'valid-names-and-labels': (objects) => (deployment(objects).metadata.labels['app.kubernetes.io/version'] = 'v1 beta'),

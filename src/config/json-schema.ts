@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formats, schemaPattern } from './patterns';
 import { valuesSchema } from './schema';
 
 /** A JSON Schema (draft 7) node, as far as this project reads it. */
@@ -21,19 +22,23 @@ export interface JsonSchema {
   [keyword: string]: unknown;
 }
 
-/** Zod writes +-2^53 bounds on every integer; they say nothing a reader needs. */
-function dropSafeIntegerBounds(node: unknown): void {
+/**
+ * Tidies zod's output for Helm: drops the +-2^53 bounds zod writes on every integer (they say nothing a
+ * reader needs) and writes patterns in the form Go's regexp reads.
+ */
+function tidy(node: unknown): void {
   if (typeof node !== 'object' || node === null) return;
   const record = node as Record<string, unknown>;
   if (record.maximum === Number.MAX_SAFE_INTEGER) delete record.maximum;
   if (record.minimum === Number.MIN_SAFE_INTEGER) delete record.minimum;
-  Object.values(record).forEach(dropSafeIntegerBounds);
+  if (typeof record.pattern === 'string') record.pattern = schemaPattern(record.pattern);
+  Object.values(record).forEach(tidy);
 }
 
 function build(): JsonSchema {
   // draft-7: Helm 3 validates with a draft-7 library and rejects unknown drafts.
   const schema = z.toJSONSchema(valuesSchema, { target: 'draft-7' }) as JsonSchema;
-  dropSafeIntegerBounds(schema);
+  tidy(schema);
   return schema;
 }
 
@@ -61,4 +66,19 @@ export function schemaAt(root: JsonSchema, path: readonly PropertyKey[]): JsonSc
 /** `anyOf: [X, {type: null}]` is how zod writes a nullable X. */
 export function nonNull(node: JsonSchema): JsonSchema {
   return node.anyOf?.find((option) => option.type !== 'null') ?? node;
+}
+
+/**
+ * Whether values under this node may hold free text (a string with no format of its own). Helm's
+ * `toYaml` folds long strings and can lose runs of spaces, so such values are rendered with `toJson`.
+ */
+export function holdsFreeText(schemaNode: JsonSchema): boolean {
+  const node = nonNull(schemaNode);
+  if (node.type === 'string') return !node.enum && (!node.pattern || node.pattern === schemaPattern(formats.freeText.pattern));
+  const children = [
+    ...Object.values(node.properties ?? {}),
+    ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
+    ...(node.items ? [node.items] : []),
+  ];
+  return children.some(holdsFreeText);
 }

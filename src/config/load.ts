@@ -40,7 +40,7 @@ export function validateRelease(input: Release): Release {
   const names: Record<string, string> = { name: '--release-name', namespace: '--namespace' };
   const lines = parsed.error.issues.map((issue) => {
     const flag = names[String(issue.path[0])] ?? formatPath(issue.path);
-    const allowed = issue.path[0] === 'name' ? 'a DNS-1035 label of at most 53 characters' : 'a DNS-1123 label of at most 63 characters';
+    const allowed = issue.path[0] === 'name' ? 'a DNS-1035 label of at most 53 characters' : 'a DNS-1123 label of at most 63 characters, not kube-*';
     return `${flag}: expected ${allowed} (lowercase letters, digits and "-"), got ${JSON.stringify(input[issue.path[0] as keyof Release])}`;
   });
   throw new ConfigError(lines);
@@ -57,7 +57,8 @@ export function readValuesFile(file: string): Record<string, unknown> {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ConfigError([`${file}: cannot read values file: ${reason}`]);
   }
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // YAML 1.1, as Helm reads values files: `yes`/`on` are booleans there too.
+  const document = parseDocument(text, { version: '1.1', uniqueKeys: true, prettyErrors: false });
   const syntaxError = document.errors[0];
   if (syntaxError) {
     const line = syntaxError.linePos?.[0];

@@ -22,9 +22,12 @@ export const formats = {
   cpuQuantity: format(/^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/, 'a CPU quantity such as "250m" or "1"'),
   memoryQuantity: format(/^[0-9]+(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a memory quantity such as "256Mi" or "1Gi"'),
   envName: format(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name: letters, digits and "_", not starting with a digit'),
-  secretKey: format(/^[-._a-zA-Z0-9]+$/, 'a Secret key: letters, digits, "-", "_" and "."'),
+  secretKey: format(/^\.?[-_a-zA-Z0-9][-._a-zA-Z0-9]*$/, 'a Secret key: letters, digits, "-", "_" and ".", not "." or ".." or starting with ".."'),
   httpPath: format(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, 'an HTTP path starting with "/"'),
   absolutePath: format(/^\/[A-Za-z0-9._/-]*$/, 'an absolute file path such as "/app/.next/cache"'),
+  // Helm reads values as YAML 1.1, where U+0085, U+2028 and U+2029 break lines (and eat the space before
+  // them): refusing them keeps Helm and the raw synth reading the same text.
+  freeText: format(/^[^\u0085\u2028\u2029]*$/, 'a string without the line separators U+0085, U+2028 and U+2029'),
   backendUrl: format(/^(https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?)?$/, 'empty (derived from the backend Service), or an http(s) URL such as "http://api.example.com:8000"'),
 } as const;
 
@@ -34,12 +37,21 @@ export function orEmpty(fmt: Format): Format {
   return format(new RegExp(`^(${body})?$`), `empty, or ${fmt.allowed}`);
 }
 
+/**
+ * A pattern's source as the JSON schema carries it: Go's regexp (Helm's validator) knows no `\uXXXX`
+ * escape, so those become the characters themselves, which both regexp dialects accept.
+ */
+export function schemaPattern(pattern: RegExp | string): string {
+  const source = typeof pattern === 'string' ? pattern : pattern.source;
+  return source.replace(/\\u([0-9a-fA-F]{4})/g, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
 /** Wording of a pattern met in a JSON schema, for error messages. */
 export function allowedForPattern(source: string): string | undefined {
   for (const fmt of Object.values(formats)) {
-    if (fmt.pattern.source === source) return fmt.allowed;
+    if (schemaPattern(fmt.pattern) === schemaPattern(source)) return fmt.allowed;
     const empty = orEmpty(fmt);
-    if (empty.pattern.source === source) return empty.allowed;
+    if (schemaPattern(empty.pattern) === schemaPattern(source)) return empty.allowed;
   }
   return undefined;
 }

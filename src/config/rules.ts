@@ -1,4 +1,4 @@
-import { COMPONENTS, Values } from './schema';
+import { COMPONENTS, SECRET_FIELDS, Values } from './schema';
 
 /**
  * Rules that span several fields, so the JSON schema cannot state them; each is something the API
@@ -14,6 +14,8 @@ export interface Problem {
 export const SECRET_ENV = ['DATABASE_URL', 'OPENAI_API_KEY', 'BETTER_AUTH_SECRET'] as const;
 export const CONFIG_ENV = ['BACKEND_URL', 'CORS_ORIGINS', 'LOG_LEVEL'] as const;
 const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
+/** Names that say "secret" (kube-linter's env-var-secret): such values belong in the Secret, not in plain text. */
+export const SECRET_LOOKING_NAME = /secret|password|passwd|token|api_?key|private_?key|credential/i;
 
 const CPU_UNITS: Record<string, number> = { m: 1e-3, '': 1 };
 const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
@@ -35,6 +37,13 @@ export function crossFieldProblems(values: Values): Problem[] {
         });
       }
     }
+    const { readiness, liveness } = values[component].probes;
+    if (JSON.stringify(readiness) === JSON.stringify(liveness)) {
+      problems.push({
+        path: `${component}.probes.liveness`,
+        message: 'expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same',
+      });
+    }
     const { autoscaling } = values[component];
     if (autoscaling.minReplicas > autoscaling.maxReplicas) {
       problems.push({
@@ -47,6 +56,8 @@ export function crossFieldProblems(values: Values): Problem[] {
       const path = `${component}.extraEnv[${index}].name`;
       if (RESERVED_ENV.includes(name)) {
         problems.push({ path, message: `expected a name other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(name)}` });
+      } else if (SECRET_LOOKING_NAME.test(name)) {
+        problems.push({ path, message: `expected a name that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(name)}` });
       } else if (seen.has(name)) {
         problems.push({ path, message: `expected each name once, got ${JSON.stringify(name)} twice` });
       }
@@ -56,8 +67,17 @@ export function crossFieldProblems(values: Values): Problem[] {
   for (const key of Object.keys(values.config.extra)) {
     if (RESERVED_ENV.includes(key)) {
       problems.push({ path: `config.extra.${key}`, message: `expected a key other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(key)}` });
+    } else if (SECRET_LOOKING_NAME.test(key)) {
+      problems.push({ path: `config.extra.${key}`, message: `expected a key that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(key)}` });
     }
   }
+  const { keys } = values.secret;
+  SECRET_FIELDS.forEach((field, index) => {
+    const earlier = SECRET_FIELDS.slice(0, index).find((other) => keys[other] === keys[field]);
+    if (earlier) {
+      problems.push({ path: `secret.keys.${field}`, message: `expected a key other than secret.keys.${earlier}'s, got ${JSON.stringify(keys[field])} for both` });
+    }
+  });
   if (values.secret.create && values.secret.existingSecret !== '') {
     problems.push({
       path: 'secret.existingSecret',

@@ -11,6 +11,7 @@ import { Format, formats, orEmpty } from './patterns';
 const MAX_TEXT = 4096;
 
 const text = (fmt: Format, maxLength = 253) => z.string().max(maxLength).regex(fmt.pattern);
+const freeText = () => text(formats.freeText, MAX_TEXT);
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const imageSchema = z.strictObject({
@@ -44,7 +45,7 @@ const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 
 const envVarSchema = z.strictObject({
   name: text(formats.envName, 253).describe('Variable name.'),
-  value: z.string().max(MAX_TEXT).describe('Variable value (plain text; put secrets in the Secret instead).'),
+  value: freeText().describe('Variable value (plain text; put secrets in the Secret instead).'),
 });
 
 function componentSchema(tier: string, allowedServiceTypes: readonly [string, ...string[]]) {
@@ -96,7 +97,7 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
       .describe(`PodDisruptionBudget of the ${tier}.`),
     topologySpread: z
       .strictObject({
-        enabled: z.boolean().describe('Spread the pods across nodes (`kubernetes.io/hostname`) when there can be more than one.'),
+        enabled: z.boolean().describe('Add a topology spread constraint across nodes (`kubernetes.io/hostname`) when there can be more than one pod; a preferred pod anti-affinity on the hostname is always set then.'),
       })
       .describe(`Topology spread of the ${tier} pods.`),
   });
@@ -109,9 +110,9 @@ const secretKeys = z.strictObject({
 });
 
 const secretValues = z.strictObject({
-  databaseUrl: z.string().max(MAX_TEXT).describe('Neon Postgres connection string.'),
-  openaiApiKey: z.string().max(MAX_TEXT).describe('OpenAI API key.'),
-  betterAuthSecret: z.string().max(MAX_TEXT).describe('Better Auth signing secret.'),
+  databaseUrl: freeText().describe('Neon Postgres connection string.'),
+  openaiApiKey: freeText().describe('OpenAI API key.'),
+  betterAuthSecret: freeText().describe('Better Auth signing secret.'),
 });
 
 export const valuesSchema = z
@@ -138,9 +139,9 @@ export const valuesSchema = z
         backendUrl: text(formats.backendUrl, 1024).describe(
           'URL the frontend server proxies `/api/*` to. Empty: derived from the backend Service name, namespace and port.',
         ),
-        corsOrigins: z.string().max(MAX_TEXT).describe('Comma-separated origins the backend accepts (`CORS_ORIGINS`).'),
+        corsOrigins: freeText().describe('Comma-separated origins the backend accepts (`CORS_ORIGINS`).'),
         logLevel: z.enum(['debug', 'info', 'warning', 'error', 'critical']).describe('Backend log level (`LOG_LEVEL`).'),
-        extra: z.record(text(formats.envName), z.string().max(MAX_TEXT)).describe('More non-secret ConfigMap entries, given to both containers.'),
+        extra: z.record(text(formats.envName), freeText()).describe('More non-secret ConfigMap entries, given to both containers.'),
       })
       .describe('Non-secret settings, stored in the ConfigMap.'),
     secret: z
@@ -175,6 +176,9 @@ export const valuesSchema = z
   .describe('Settings of the AI-Powered Todo Chatbot deployment.');
 
 export type Values = z.infer<typeof valuesSchema>;
+export type SecretField = keyof Values['secret']['keys'];
+/** The Secret's entries, in the order of the schema. */
+export const SECRET_FIELDS = Object.keys(secretKeys.shape) as SecretField[];
 export type ComponentValues = Values['backend'] | Values['frontend'];
 export type Component = 'backend' | 'frontend';
 export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];
@@ -183,7 +187,10 @@ export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];
 export const releaseSchema = z.strictObject({
   // Helm refuses release names over 53 characters; the longest suffix we add ("-frontend") keeps names within 63.
   name: text(formats.dnsLabelStartingWithLetter, 53).describe('Release name, the prefix of every resource name.'),
-  namespace: text(formats.dnsLabel, 63).describe('Namespace everything is deployed into.'),
+  // The raw output writes a Namespace object with Pod Security labels: never onto the system namespaces.
+  namespace: text(formats.dnsLabel, 63)
+    .refine((name) => !name.startsWith('kube-'))
+    .describe('Namespace everything is deployed into.'),
 });
 
 export type Release = z.infer<typeof releaseSchema>;

@@ -1,7 +1,7 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Component, ComponentValues } from '../config/schema';
-import type { ModelContext } from '../model/context';
+import type { Condition, ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
 import { componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
@@ -25,6 +25,11 @@ export interface DeploymentProps {
 function probe(settings: ComponentValues['probes']['startup']): Wire<k8s.Probe> {
   const { path, ...timings } = settings;
   return { httpGet: { path, port: HTTP_PORT_NAME, scheme: 'HTTP' }, ...timings };
+}
+
+/** When there can be more than one pod. */
+function replicated(component: Component): Condition {
+  return { any: [{ truthy: `${component}.autoscaling.enabled` }, { greaterThan: [`${component}.replicas`, 1] }] };
 }
 
 /** A component's pods: one container, PSS restricted, probed, rolled on config change. */
@@ -76,19 +81,23 @@ export class Deployment extends Construct {
               enableServiceLinks: false,
               securityContext: restrictedPodSecurityContext(settings.securityContext),
               containers: [container],
-              ...ctx.when(
-                {
-                  all: [
-                    { truthy: `${component}.topologySpread.enabled` },
-                    { any: [{ truthy: `${component}.autoscaling.enabled` }, { greaterThan: [`${component}.replicas`, 1] }] },
-                  ],
+              // Spread replicas over nodes, softly, so a single-node Minikube still runs them all.
+              ...ctx.when(replicated(component), {
+                affinity: {
+                  podAntiAffinity: {
+                    preferredDuringSchedulingIgnoredDuringExecution: [
+                      { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(ctx, component) } } },
+                    ],
+                  },
                 },
+              }),
+              ...ctx.when(
+                { all: [{ truthy: `${component}.topologySpread.enabled` }, replicated(component)] },
                 {
                   topologySpreadConstraints: [
                     {
                       maxSkew: 1,
                       topologyKey: 'kubernetes.io/hostname',
-                      // ScheduleAnyway: a single-node cluster (Minikube) still runs every replica.
                       whenUnsatisfiable: 'ScheduleAnyway',
                       labelSelector: { matchLabels: selectorLabels(ctx, component) },
                     },

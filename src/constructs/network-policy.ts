@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
-import { fullname, labels, selectorLabels } from '../model/names';
+import { labels, selectorLabels, suffixedName } from '../model/names';
 import { HTTP_PORT_NAME } from './deployment';
 
 type PolicySpec = Wire<k8s.NetworkPolicySpec>;
@@ -22,7 +22,7 @@ export class NetworkPolicy extends Construct {
       kubeObject<k8s.KubeNetworkPolicyProps>(this, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: { name: `${fullname(ctx)}-${suffix}`, namespace: ctx.release.namespace, labels: labels(ctx) },
+        metadata: { name: suffixedName(ctx, suffix), namespace: ctx.release.namespace, labels: labels(ctx) },
         body: { spec },
       }),
     );

@@ -4,10 +4,7 @@ import type { ModelContext } from '../model/context';
 import { ConfigError } from '../config/errors';
 import { kubeObject } from '../model/k8s';
 import { labels, secretName } from '../model/names';
-import type { Values } from '../config/schema';
-
-export type SecretField = keyof Values['secret']['keys'];
-export const SECRET_FIELDS: readonly SecretField[] = ['databaseUrl', 'openaiApiKey', 'betterAuthSecret'];
+import { SECRET_FIELDS, SecretField } from '../config/schema';
 
 /** Secret values for the raw synth, read from the environment (AD-5); the chart takes them from values. */
 export type SecretValues = Readonly<Record<SecretField, string>>;

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, fullname, imageReference, labels } from '../model/names';
+import { componentName, imageReference, labels, suffixedName } from '../model/names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
 export interface HelmTestPodProps {
@@ -27,7 +27,7 @@ export class HelmTestPod extends Construct {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: {
-          name: `${fullname(ctx)}-test-${target}`,
+          name: suffixedName(ctx, `test-${target}`),
           namespace: ctx.release.namespace,
           labels: labels(ctx, 'test'),
           annotations: { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },

@@ -6,9 +6,9 @@ export const CHART_NAME = 'todo-chatbot';
 /** Version of the application the chart deploys (`appVersion`, the `app.kubernetes.io/version` label). */
 export const APP_VERSION = '1.0.0';
 
-/** Truncation of a DNS label as Helm's `trunc 63 | trimSuffix "-"` does it. */
-export function truncateDnsLabel(name: string): string {
-  return name.slice(0, 63).replace(/-+$/, '');
+/** Truncation of a DNS label as Helm's `trunc N | trimSuffix "-"` does it. */
+export function truncateDnsLabel(name: string, length = 63): string {
+  return name.slice(0, length).replace(/-$/, '');
 }
 
 export function fullname(ctx: ModelContext): string {
@@ -20,6 +20,19 @@ export function fullname(ctx: ModelContext): string {
 /** `<release>-backend`, `<release>-frontend`: the Deployment, Service and ServiceAccount names. */
 export function componentName(ctx: ModelContext, component: Component): string {
   return ctx.helper(`${CHART_NAME}.${component}.fullname`, () => `${fullname(ctx)}-${component}`);
+}
+
+/**
+ * `<fullname>-<suffix>` for suffixes too long to add to any release name (`-default-deny`,
+ * `-test-frontend`): the fullname is shortened so the whole stays a 63-character DNS label.
+ */
+export function suffixedName(ctx: ModelContext, suffix: string): string {
+  const room = 63 - suffix.length - 1;
+  const name = fullname(ctx);
+  return ctx.template(
+    () => `${truncateDnsLabel(name, room)}-${suffix}`,
+    `printf "%s-${suffix}" (include "${CHART_NAME}.fullname" . | trunc ${room} | trimSuffix "-")`,
+  );
 }
 
 export function configMapName(ctx: ModelContext): string {

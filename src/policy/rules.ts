@@ -1,3 +1,4 @@
+import { SECRET_LOOKING_NAME } from '../config/rules';
 import { podSecurityViolations } from './pss';
 
 /**
@@ -125,6 +126,35 @@ export const POLICY_RULES: readonly PolicyRule[] = [
           if (!readinessProbe || !livenessProbe) return [`${owner}: lacks a ${readinessProbe ? 'liveness' : 'readiness'} probe`];
           return JSON.stringify(readinessProbe) === JSON.stringify(livenessProbe) ? [`${owner}: liveness and readiness probes are identical`] : [];
         }),
+  },
+  {
+    id: 'anti-affinity-when-replicated',
+    source: 'kube-linter no-anti-affinity, kube-score deployment-has-host-podantiaffinity',
+    description: 'A Deployment that can run more than one pod prefers to spread them over nodes (pod anti-affinity on the hostname).',
+    check: (objects) =>
+      objects
+        .filter((object) => object.kind === 'Deployment')
+        .filter((deployment) => {
+          const autoscaled = objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.name === deployment.metadata.name);
+          return autoscaled || (deployment.spec?.replicas ?? 1) > 1;
+        })
+        .filter((deployment) => {
+          const anti = deployment.spec.template.spec.affinity?.podAntiAffinity;
+          const terms = [...(anti?.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...(anti?.preferredDuringSchedulingIgnoredDuringExecution ?? []).map((t: any) => t.podAffinityTerm)];
+          return !terms.some((term: any) => term.topologyKey === 'kubernetes.io/hostname' && matches(term.labelSelector?.matchLabels, deployment.spec.template.metadata.labels ?? {}));
+        })
+        .map((deployment) => `Deployment/${deployment.metadata.name}: several replicas without pod anti-affinity on kubernetes.io/hostname`),
+  },
+  {
+    id: 'no-secret-in-env',
+    source: 'kube-linter env-var-secret; AD-5',
+    description: 'No environment variable whose name looks secret carries a plain value: secrets come from the Secret.',
+    check: (objects) =>
+      containers(objects).flatMap(({ owner, container }) =>
+        (container.env ?? [])
+          .filter((env: any) => env.value !== undefined && SECRET_LOOKING_NAME.test(env.name))
+          .map((env: any) => `${owner}: ${env.name} has a plain value`),
+      ),
   },
   {
     id: 'container-ports-named',

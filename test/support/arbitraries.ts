@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
-import { CONFIG_ENV, crossFieldProblems, SECRET_ENV } from '../../src/config/rules';
-import { COMPONENTS, releaseSchema, Values } from '../../src/config/schema';
+import { CONFIG_ENV, crossFieldProblems, SECRET_ENV, SECRET_LOOKING_NAME } from '../../src/config/rules';
+import { COMPONENTS, releaseSchema, SECRET_FIELDS, Values } from '../../src/config/schema';
 import { z } from 'zod';
+import { formats, schemaPattern } from '../../src/config/patterns';
 
 /** Free text as users type it: quotes, colons, YAML keywords, unicode, newlines. */
 const freeText = (maxLength: number) =>
@@ -28,7 +29,10 @@ export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
       case 'boolean':
         return fc.boolean();
       case 'string':
-        return node.pattern ? patterned(node) : freeText(node.maxLength ?? 100);
+        if (!node.pattern || node.pattern === schemaPattern(formats.freeText.pattern)) {
+          return freeText(node.maxLength ?? 100).filter((value) => formats.freeText.pattern.test(value));
+        }
+        return patterned(node);
       case 'array':
         return fc.array(fromSchema(node.items ?? {}), { minLength: Number(node.minItems ?? 0), maxLength: Math.min(node.maxItems ?? 3, 3) });
       default:
@@ -50,8 +54,9 @@ const text = (schema: z.ZodString) => {
 };
 
 /**
- * Mends what the cross-field rules refuse (requests over limits, min over max replicas, reserved or
- * repeated names, a created and an existing Secret), so few generated values are thrown away.
+ * Mends what the cross-field rules refuse (requests over limits, identical probes, min over max
+ * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
+ * Secret), so few generated values are thrown away.
  */
 function mended(generated: Values): Values {
   const values = structuredClone(generated);
@@ -62,11 +67,18 @@ function mended(generated: Values): Values {
         settings.resources.requests[resource] = settings.resources.limits[resource];
       }
     }
+    const { readiness, liveness } = settings.probes;
+    if (JSON.stringify(readiness) === JSON.stringify(liveness)) liveness.periodSeconds = readiness.periodSeconds === 3600 ? 3599 : readiness.periodSeconds + 1;
     settings.autoscaling.minReplicas = Math.min(settings.autoscaling.minReplicas, settings.autoscaling.maxReplicas);
     const names = new Set<string>([...SECRET_ENV, ...CONFIG_ENV]);
-    settings.extraEnv = settings.extraEnv.filter(({ name }) => !names.has(name) && Boolean(names.add(name)));
+    settings.extraEnv = settings.extraEnv.filter(({ name }) => !names.has(name) && !SECRET_LOOKING_NAME.test(name) && Boolean(names.add(name)));
   }
-  for (const key of [...SECRET_ENV, ...CONFIG_ENV]) delete values.config.extra[key];
+  for (const key of Object.keys(values.config.extra)) {
+    if ([...SECRET_ENV, ...CONFIG_ENV].includes(key as never) || SECRET_LOOKING_NAME.test(key)) delete values.config.extra[key];
+  }
+  SECRET_FIELDS.forEach((field, index) => {
+    if (SECRET_FIELDS.slice(0, index).some((other) => values.secret.keys[other] === values.secret.keys[field])) values.secret.keys[field] = `${values.secret.keys[field]}-${index}`;
+  });
   if (values.secret.create) values.secret.existingSecret = '';
   return values;
 }
@@ -75,7 +87,14 @@ function mended(generated: Values): Values {
 export const settingsArbitrary: fc.Arbitrary<Settings> = fc
   .record({
     values: (fromSchema(valuesJsonSchema()) as fc.Arbitrary<Values>).map(mended),
-    release: fc.record({ name: text(releaseSchema.shape.name), namespace: text(releaseSchema.shape.namespace) }, { noNullPrototype: true }),
+    release: fc.record(
+      {
+        // Long release names too: they are where generated names hit the 63-character limit.
+        name: fc.oneof({ weight: 3, arbitrary: text(releaseSchema.shape.name) }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{45,51}[a-z0-9]$/) }),
+        namespace: text(releaseSchema.shape.namespace).filter((name) => !name.startsWith('kube-')),
+      },
+      { noNullPrototype: true },
+    ),
   }, { noNullPrototype: true })
   .filter(({ values }) => crossFieldProblems(values).length === 0)
   // Both outputs refuse to create a Secret with an empty value; give one where it is created.

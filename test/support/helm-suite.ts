@@ -16,8 +16,8 @@ import { Helm, helms, runHelm } from './helm';
 import { find, Manifest, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
 
-/** Runs of the equivalence property per Helm version. */
-const EQUIVALENCE_RUNS = 100;
+/** Runs of the equivalence property per Helm version (EQUIVALENCE_RUNS=1000 for a longer hunt). */
+const EQUIVALENCE_RUNS = Number(process.env.EQUIVALENCE_RUNS ?? 100);
 
 function writeChart(): { chartDir: string; tgz: string } {
   const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-chart-'));
@@ -122,6 +122,19 @@ export function helmSuite(major: Helm['major']): void {
       expect(invariantViolations(rendered, settings)).toEqual([]);
     });
 
+    it('keeps every name a DNS label of at most 63 characters for the longest release name Helm allows', () => {
+      const longest = 'a'.repeat(52) + 'z';
+      const settings = withValues({ ...defaults, release: { name: longest, namespace: 'todo-chatbot' } }, (values) => {
+        values.networkPolicy.enabled = true;
+        values.frontend.ingress.enabled = true;
+        values.backend.podDisruptionBudget.enabled = true;
+      });
+      const rendered = helmTemplate(helm, tgz, settings);
+      expect(rendered.filter((object) => object.metadata.name.length > 63).map((object) => object.metadata.name)).toEqual([]);
+      expect(policyViolations(rendered)).toEqual([]);
+      expect(comparable(rendered.filter((object) => object.kind !== 'Pod'))).toEqual(comparable(rawTemplate(settings)));
+    });
+
     it.each([
       ['backend.replicas=two', 'replicas'],
       ['backend.replicas=-1', 'replicas'],
@@ -141,6 +154,11 @@ export function helmSuite(major: Helm['major']): void {
       ['a reserved env name', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'LOG_LEVEL', value: 'x' }])],
       ['a repeated env name', (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }])],
       ['a reserved config key', (values: Settings['values']) => (values.config.extra = { CORS_ORIGINS: '*' })],
+      ['a secret-looking env name', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'GITHUB_TOKEN', value: 'x' }])],
+      ['a secret-looking config key', (values: Settings['values']) => (values.config.extra = { DB_PASSWORD: 'x' })],
+      ['two Secret entries under one key', (values: Settings['values']) => (values.secret.keys.openaiApiKey = 'DATABASE_URL')],
+      ['identical liveness and readiness probes', (values: Settings['values']) => (values.backend.probes.liveness = { ...values.backend.probes.readiness })],
+      ['more minimum than maximum replicas', (values: Settings['values']) => (values.frontend.autoscaling = { ...values.frontend.autoscaling, minReplicas: 6, maxReplicas: 3 })],
       ['a created and an existing Secret', (values: Settings['values']) => {
         values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };
       }],

@@ -96,6 +96,10 @@ app.kubernetes.io/component: test
 {{- define "todo-chatbot.validate" -}}
 {{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
 {{- range $component := list "backend" "frontend" -}}
+{{- $probes := (index $.Values $component).probes -}}
+{{- if eq (toJson $probes.readiness) (toJson $probes.liveness) -}}
+{{- fail (printf "%s.probes.liveness: expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same" $component) -}}
+{{- end -}}
 {{- $autoscaling := (index $.Values $component).autoscaling -}}
 {{- if gt (int $autoscaling.minReplicas) (int $autoscaling.maxReplicas) -}}
 {{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
@@ -104,6 +108,8 @@ app.kubernetes.io/component: test
 {{- range $index, $env := (index $.Values $component).extraEnv -}}
 {{- if has $env.name $reserved -}}
 {{- fail (printf "%s.extraEnv[%d].name: expected a name other than DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $component $index $env.name) -}}
+{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $env.name -}}
+{{- fail (printf "%s.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $component $index $env.name) -}}
 {{- else if hasKey $seen $env.name -}}
 {{- fail (printf "%s.extraEnv[%d].name: expected each name once, got %q twice" $component $index $env.name) -}}
 {{- end -}}
@@ -113,6 +119,17 @@ app.kubernetes.io/component: test
 {{- range $key, $value := .Values.config.extra -}}
 {{- if has $key $reserved -}}
 {{- fail (printf "config.extra.%s: expected a key other than DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $key $key) -}}
+{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $key -}}
+{{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $key $key) -}}
+{{- end -}}
+{{- end -}}
+{{- $keys := .Values.secret.keys -}}
+{{- $fields := list "databaseUrl" "openaiApiKey" "betterAuthSecret" -}}
+{{- range $index, $field := $fields -}}
+{{- range $earlier := slice $fields 0 $index -}}
+{{- if eq (index $keys $field) (index $keys $earlier) -}}
+{{- fail (printf "secret.keys.%s: expected a key other than secret.keys.%s's, got %q for both" $field $earlier (index $keys $field)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}

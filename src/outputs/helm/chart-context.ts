@@ -74,10 +74,16 @@ export class ChartContext implements ModelContext {
     this.values = placeholders(schema, []) as Values;
   }
 
-  /** The schema type at a values path ("string", "integer", "object", ...). */
-  typeAt(path: string): string | undefined {
+  /** The schema node of a values path. */
+  schemaAt(path: string): JsonSchema | undefined {
     let node: JsonSchema | undefined = this.schema;
     for (const key of path.split('.')) node = node && nonNull(node).properties?.[key];
+    return node;
+  }
+
+  /** The schema type at a values path ("string", "integer", "object", ...). */
+  typeAt(path: string): string | undefined {
+    const node = this.schemaAt(path);
     return node && nonNull(node).type;
   }
 

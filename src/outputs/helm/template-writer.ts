@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { holdsFreeText } from '../../config/json-schema';
 import { ChartContext, MARKER, PLACEHOLDER_START, splitConditionalKey, wholeMarker } from './chart-context';
 
 /**
@@ -41,6 +42,12 @@ export class TemplateWriter {
       default:
         throw new Error(`placeholder ${kind}:${argument} cannot stand in a YAML value; wrap it in a helper`);
     }
+  }
+
+  /** A values collection that may hold free text: rendered entry by entry with `toJson`, which is lossless. */
+  private needsJson(kind: string, argument: string): boolean {
+    const node = kind === 'value' ? this.ctx.schemaAt(argument) : undefined;
+    return node !== undefined && holdsFreeText(node);
   }
 
   private isCollection(kind: string, argument: string): boolean {
@@ -89,13 +96,18 @@ export class TemplateWriter {
     const keyPlaceholder = wholeMarker(key);
     if (keyPlaceholder && this.isCollection(keyPlaceholder.kind, keyPlaceholder.argument)) {
       // A map setting merged into fixed entries (ctx.merge).
-      return [`${pad}{{- with ${this.expression(keyPlaceholder.kind, keyPlaceholder.argument)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+      const expression = this.expression(keyPlaceholder.kind, keyPlaceholder.argument);
+      if (this.needsJson(keyPlaceholder.kind, keyPlaceholder.argument)) {
+        return [`${pad}{{- range $key, $value := ${expression} }}`, `${pad}{{ $key | toJson }}: {{ $value | toJson }}`, `${pad}{{- end }}`];
+      }
+      return [`${pad}{{- with ${expression} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
     }
     const head = `${pad}${this.scalar(key)}:`;
     if (typeof value === 'string') {
       const placeholder = wholeMarker(value);
       if (placeholder && this.isCollection(placeholder.kind, placeholder.argument)) {
         const expression = this.expression(placeholder.kind, placeholder.argument);
+        if (this.needsJson(placeholder.kind, placeholder.argument)) return [`${head} {{ toJson ${expression} }}`];
         const source = placeholder.kind === 'include' ? expression : `toYaml ${expression}`;
         return [head, `${pad}  {{- ${source} | nindent ${indent + 2} }}`];
       }
@@ -114,7 +126,9 @@ export class TemplateWriter {
       const placeholder = typeof item === 'string' ? wholeMarker(item) : undefined;
       if (placeholder && this.isCollection(placeholder.kind, placeholder.argument)) {
         // A list setting appended to fixed items (ctx.concat).
-        return [`${pad}{{- with ${this.expression(placeholder.kind, placeholder.argument)} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+        const expression = this.expression(placeholder.kind, placeholder.argument);
+        if (this.needsJson(placeholder.kind, placeholder.argument)) return [`${pad}{{- range ${expression} }}`, `${pad}- {{ toJson . }}`, `${pad}{{- end }}`];
+        return [`${pad}{{- with ${expression} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
       }
       if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
         const lines = this.mapping(item as Record<string, unknown>, indent + 2);

@@ -1,4 +1,5 @@
-import { CONFIG_ENV, SECRET_ENV } from '../../config/rules';
+import { CONFIG_ENV, SECRET_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
+import { SECRET_FIELDS } from '../../config/schema';
 import { CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
@@ -8,6 +9,9 @@ export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
  * `helm install` refuses what the raw synth refuses. (Requests above limits are left to the API
  * server: Helm's template functions cannot compare quantities.)
  */
+// Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
+const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
+
 export function validateHelper(): string {
   const reserved = [...SECRET_ENV, ...CONFIG_ENV];
   const list = `list ${reserved.map((name) => JSON.stringify(name)).join(' ')}`;
@@ -15,6 +19,10 @@ export function validateHelper(): string {
   return `{{- define "${VALIDATE_HELPER}" -}}
 {{- $reserved := ${list} -}}
 {{- range $component := list "backend" "frontend" -}}
+{{- $probes := (index $.Values $component).probes -}}
+{{- if eq (toJson $probes.readiness) (toJson $probes.liveness) -}}
+{{- fail (printf "%s.probes.liveness: expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same" $component) -}}
+{{- end -}}
 {{- $autoscaling := (index $.Values $component).autoscaling -}}
 {{- if gt (int $autoscaling.minReplicas) (int $autoscaling.maxReplicas) -}}
 {{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
@@ -23,6 +31,8 @@ export function validateHelper(): string {
 {{- range $index, $env := (index $.Values $component).extraEnv -}}
 {{- if has $env.name $reserved -}}
 {{- fail (printf "%s.extraEnv[%d].name: expected a name other than ${reservedText} (set by the chart), got %q" $component $index $env.name) -}}
+{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} $env.name -}}
+{{- fail (printf "%s.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $component $index $env.name) -}}
 {{- else if hasKey $seen $env.name -}}
 {{- fail (printf "%s.extraEnv[%d].name: expected each name once, got %q twice" $component $index $env.name) -}}
 {{- end -}}
@@ -32,6 +42,17 @@ export function validateHelper(): string {
 {{- range $key, $value := .Values.config.extra -}}
 {{- if has $key $reserved -}}
 {{- fail (printf "config.extra.%s: expected a key other than ${reservedText} (set by the chart), got %q" $key $key) -}}
+{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} $key -}}
+{{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $key $key) -}}
+{{- end -}}
+{{- end -}}
+{{- $keys := .Values.secret.keys -}}
+{{- $fields := list ${SECRET_FIELDS.map((field) => JSON.stringify(field)).join(' ')} -}}
+{{- range $index, $field := $fields -}}
+{{- range $earlier := slice $fields 0 $index -}}
+{{- if eq (index $keys $field) (index $keys $earlier) -}}
+{{- fail (printf "secret.keys.%s: expected a key other than secret.keys.%s's, got %q for both" $field $earlier (index $keys $field)) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
