@@ -47,7 +47,7 @@ describe('npm run synth (the real process)', () => {
     const result = run(args);
     expect(result.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz']);
-    expect(readdirSync(join(charts, 'todo-chatbot')).sort()).toEqual(['.helmignore', 'Chart.yaml', 'ci', 'templates', 'values.schema.json', 'values.yaml']);
+    expect(readdirSync(join(charts, 'todo-chatbot')).sort()).toEqual(['.helmignore', 'Chart.yaml', 'README.md', 'ci', 'templates', 'values.schema.json', 'values.yaml']);
   });
 
   it('refuses a values file with a wrong type in one clear line, exit 1, no stack trace, dist/ untouched', () => {
