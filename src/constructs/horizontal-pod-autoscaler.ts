@@ -1,14 +1,10 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Component } from '../config/schema';
-import type { ModelContext } from '../model/context';
+import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
 import { componentMetadata, componentName } from '../model/names';
 
-export interface HorizontalPodAutoscalerProps {
-  readonly ctx: ModelContext;
-  readonly component: Component;
-}
+export type HorizontalPodAutoscalerProps = ComponentProps;
 
 /** Scales a component's Deployment on CPU use (`autoscaling.enabled`); the Deployment then omits `replicas`. */
 export class HorizontalPodAutoscaler extends Construct {

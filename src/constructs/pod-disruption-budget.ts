@@ -1,14 +1,10 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Component } from '../config/schema';
-import type { ModelContext } from '../model/context';
+import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
 import { componentMetadata, selectorLabels } from '../model/names';
 
-export interface PodDisruptionBudgetProps {
-  readonly ctx: ModelContext;
-  readonly component: Component;
-}
+export type PodDisruptionBudgetProps = ComponentProps;
 
 /** Limits how many of a component's pods a node drain may evict at once (`podDisruptionBudget.enabled`). */
 export class PodDisruptionBudget extends Construct {

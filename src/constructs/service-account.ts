@@ -1,14 +1,10 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Component } from '../config/schema';
-import type { ModelContext } from '../model/context';
+import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
 import { componentMetadata } from '../model/names';
 
-export interface ServiceAccountProps {
-  readonly ctx: ModelContext;
-  readonly component: Component;
-}
+export type ServiceAccountProps = ComponentProps;
 
 /** A component's own identity, with no API token mounted: neither app talks to the Kubernetes API. */
 export class ServiceAccount extends Construct {

@@ -1,15 +1,11 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { Component } from '../config/schema';
-import type { ModelContext } from '../model/context';
+import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
 import { componentMetadata, selectorLabels } from '../model/names';
 import { HTTP_PORT_NAME } from './deployment';
 
-export interface ServiceProps {
-  readonly ctx: ModelContext;
-  readonly component: Component;
-}
+export type ServiceProps = ComponentProps;
 
 /** A component's Service, targeting the pods' named port. */
 export class Service extends Construct {

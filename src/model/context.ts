@@ -1,5 +1,5 @@
 import type { ApiObject } from 'cdk8s';
-import type { Release, Values } from '../config/schema';
+import type { Component, Release, Values } from '../config/schema';
 
 /**
  * A condition on values. The raw synth evaluates it; the chart prints it as the test of a Helm `if`.
@@ -44,6 +44,12 @@ export interface ModelContext {
   chartOnly<T extends object>(fields: T): Partial<T>;
   /** A `helm test` hook: part of the chart only. */
   helmTest<T extends ApiObject>(build: () => T): T | undefined;
+}
+
+/** Props of a construct that belongs to one component (backend or frontend). */
+export interface ComponentProps {
+  readonly ctx: ModelContext;
+  readonly component: Component;
 }
 
 export function valueAtPath(values: unknown, path: string): unknown {
