@@ -5,7 +5,7 @@
 {{- end }}
 
 {{- define "todo-chatbot.backend.image" -}}
-{{- if .Values.backend.image.digest }}{{ .Values.backend.image.repository }}@{{ .Values.backend.image.digest }}{{- else }}{{ .Values.backend.image.repository }}:{{ .Values.backend.image.tag }}{{- end }}
+{{ if .Values.backend.image.digest }}{{ .Values.backend.image.repository }}@{{ .Values.backend.image.digest }}{{ else }}{{ .Values.backend.image.repository }}:{{ .Values.backend.image.tag }}{{ end }}
 {{- end }}
 
 {{- define "todo-chatbot.backend.labels" -}}
@@ -25,7 +25,7 @@ app.kubernetes.io/component: backend
 {{- end }}
 
 {{- define "todo-chatbot.backendUrl" -}}
-{{- if .Values.config.backendUrl }}{{ .Values.config.backendUrl }}{{- else }}http://{{ include "todo-chatbot.backend.fullname" . }}.{{ .Release.Namespace }}.svc.cluster.local:{{ .Values.backend.service.port | int }}{{- end }}
+{{ if .Values.config.backendUrl }}{{ .Values.config.backendUrl }}{{ else }}http://{{ include "todo-chatbot.backend.fullname" . }}.{{ .Release.Namespace }}.svc.cluster.local:{{ .Values.backend.service.port | int }}{{ end }}
 {{- end }}
 
 {{- define "todo-chatbot.configMapName" -}}
@@ -37,7 +37,7 @@ app.kubernetes.io/component: backend
 {{- end }}
 
 {{- define "todo-chatbot.frontend.image" -}}
-{{- if .Values.frontend.image.digest }}{{ .Values.frontend.image.repository }}@{{ .Values.frontend.image.digest }}{{- else }}{{ .Values.frontend.image.repository }}:{{ .Values.frontend.image.tag }}{{- end }}
+{{ if .Values.frontend.image.digest }}{{ .Values.frontend.image.repository }}@{{ .Values.frontend.image.digest }}{{ else }}{{ .Values.frontend.image.repository }}:{{ .Values.frontend.image.tag }}{{ end }}
 {{- end }}
 
 {{- define "todo-chatbot.frontend.labels" -}}
@@ -70,7 +70,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | 
 {{- end }}
 
 {{- define "todo-chatbot.secretName" -}}
-{{- if .Values.secret.existingSecret }}{{ .Values.secret.existingSecret }}{{- else }}{{ include "todo-chatbot.fullname" . }}-secrets{{- end }}
+{{ if .Values.secret.existingSecret }}{{ .Values.secret.existingSecret }}{{ else }}{{ include "todo-chatbot.fullname" . }}-secrets{{ end }}
 {{- end }}
 
 {{- define "todo-chatbot.test.labels" -}}
@@ -90,7 +90,7 @@ app.kubernetes.io/component: test
 {{- end }}
 
 {{- define "todo-chatbot.tests.image" -}}
-{{- if .Values.tests.image.digest }}{{ .Values.tests.image.repository }}@{{ .Values.tests.image.digest }}{{- else }}{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{- end }}
+{{ if .Values.tests.image.digest }}{{ .Values.tests.image.repository }}@{{ .Values.tests.image.digest }}{{ else }}{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{ end }}
 {{- end }}
 
 {{- define "todo-chatbot.validate" -}}

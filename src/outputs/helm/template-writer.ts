@@ -4,8 +4,9 @@ import { ChartContext, MARKER, PLACEHOLDER_START, splitConditionalKey, wholeMark
 
 /**
  * Writes synthesized objects that carry chart placeholders as Helm template text. Typed rendering:
- * numbers and booleans unquoted, strings through `quote`, maps and lists through `toYaml | nindent`,
- * conditional keys inside `if` blocks, so the chart renders the same data the raw synth writes.
+ * numbers and booleans unquoted (`int` for integers), strings through `quote`, maps and lists through
+ * `toYaml | nindent` (or entry by entry through `toJson` where they hold free text), conditional keys
+ * inside `if` blocks, so the chart renders the same data the raw synth writes.
  */
 export class TemplateWriter {
   constructor(private readonly ctx: ChartContext) {}
@@ -20,7 +21,8 @@ export class TemplateWriter {
     return value.replace(MARKER, (_whole, kind: string, argument: string) => {
       if (kind === 'choice') {
         const { condition, ifTrue, ifFalse } = this.ctx.choices[Number(argument)];
-        return `{{- if ${condition} }}${this.text(ifTrue)}{{- else }}${this.text(ifFalse)}{{- end }}`;
+        // No whitespace trimming: inside text, spaces belong to the value.
+        return `{{ if ${condition} }}${this.text(ifTrue)}{{ else }}${this.text(ifFalse)}{{ end }}`;
       }
       return `{{ ${this.expression(kind, argument)} }}`;
     });
