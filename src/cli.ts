@@ -3,7 +3,7 @@
  * packaged chart) and charts/ (chart source). Bad input gives one `error:` line per problem and exit
  * code 1, and nothing is written.
  */
-import { join } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors';
 import { DEFAULT_RELEASE, loadSettings } from './config/load';
@@ -56,6 +56,12 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
+/** npm runs scripts from the package root; a relative path means the folder where the user typed the command (INIT_CWD). */
+function fromInvocationFolder(file: string, env: NodeJS.ProcessEnv): string {
+  const invokedFrom = env.INIT_CWD;
+  return invokedFrom && !isAbsolute(file) && resolve(invokedFrom) !== process.cwd() ? resolve(invokedFrom, file) : file;
+}
+
 function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
   const missing = SECRET_ENV.filter((name) => !env[name]);
   if (missing.length > 0) {
@@ -78,7 +84,7 @@ function run(argv: string[], io: CliIo): void {
   }
   const settings = loadSettings({
     profile: options.profile,
-    valuesFiles: options.values,
+    valuesFiles: options.values?.map((file) => fromInvocationFolder(file, io.env)),
     releaseName: options['release-name'],
     namespace: options.namespace,
   });
