@@ -78,6 +78,10 @@ export function crossFieldProblems(values: Values): Problem[] {
       problems.push({ path: `secret.keys.${field}`, message: `expected a key other than secret.keys.${earlier}'s, got ${JSON.stringify(keys[field])} for both` });
     }
   });
+  // The API server refuses an IP address as an Ingress host: it must be a DNS name.
+  if (/^[0-9.]+$/.test(values.frontend.ingress.host)) {
+    problems.push({ path: 'frontend.ingress.host', message: `expected a DNS name, not an IP address, got ${JSON.stringify(values.frontend.ingress.host)}` });
+  }
   if (values.secret.create && values.secret.existingSecret !== '') {
     problems.push({
       path: 'secret.existingSecret',

@@ -56,7 +56,7 @@ const text = (schema: z.ZodString) => {
 /**
  * Mends what the cross-field rules refuse (requests over limits, identical probes, min over max
  * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
- * Secret), so few generated values are thrown away.
+ * Secret, an IP address as Ingress host), so few generated values are thrown away.
  */
 function mended(generated: Values): Values {
   const values = structuredClone(generated);
@@ -79,6 +79,7 @@ function mended(generated: Values): Values {
   SECRET_FIELDS.forEach((field, index) => {
     if (SECRET_FIELDS.slice(0, index).some((other) => values.secret.keys[other] === values.secret.keys[field])) values.secret.keys[field] = `${values.secret.keys[field]}-${index}`;
   });
+  if (/^[0-9.]+$/.test(values.frontend.ingress.host)) values.frontend.ingress.host = `h${values.frontend.ingress.host}`;
   if (values.secret.create) values.secret.existingSecret = '';
   return values;
 }

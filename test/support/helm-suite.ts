@@ -158,6 +158,7 @@ export function helmSuite(major: Helm['major']): void {
       ['a secret-looking config key', (values: Settings['values']) => (values.config.extra = { DB_PASSWORD: 'x' })],
       ['two Secret entries under one key', (values: Settings['values']) => (values.secret.keys.openaiApiKey = 'DATABASE_URL')],
       ['identical liveness and readiness probes', (values: Settings['values']) => (values.backend.probes.liveness = { ...values.backend.probes.readiness })],
+      ['an IP address as Ingress host', (values: Settings['values']) => (values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '10.0.0.1' })],
       ['more minimum than maximum replicas', (values: Settings['values']) => (values.frontend.autoscaling = { ...values.frontend.autoscaling, minReplicas: 6, maxReplicas: 3 })],
       ['a created and an existing Secret', (values: Settings['values']) => {
         values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };

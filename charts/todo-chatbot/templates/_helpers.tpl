@@ -132,6 +132,9 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
+{{- if regexMatch "^[0-9.]+$" .Values.frontend.ingress.host -}}
+{{- fail (printf "frontend.ingress.host: expected a DNS name, not an IP address, got %q" .Values.frontend.ingress.host) -}}
+{{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail (printf "secret.existingSecret: expected \"\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
 {{- end -}}
