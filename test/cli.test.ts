@@ -163,6 +163,7 @@ const malformed: [string, string, RegExp][] = [
   ['privileged port', 'backend:\n  containerPort: 80\n', /^backend\.containerPort: expected an integer from 1024 to 65535, got 80$/],
   ['invalid DNS name', 'secret:\n  existingSecret: My_Secret\n', /^secret\.existingSecret: expected empty, or a DNS-1123 subdomain/],
   ['very long string', `config:\n  corsOrigins: "${'x'.repeat(5000)}"\n`, /^config\.corsOrigins: expected a string without the line separators .*\(at most 4096 characters\), got "x{20,}\.\.\.$/],
+  ['too many config entries', `config:\n  extra:\n${Array.from({ length: 101 }, (_, i) => `    K${i}: v`).join('\n')}\n`, /^config\.extra: expected a mapping of at most 100 entries, got \{"K0":"v",/],
   ['not YAML', 'backend: [1, 2\n', /not valid YAML/],
   ['a list at the top', '- 1\n- 2\n', /expected a mapping of values at the top level, got a list/],
   ['an empty file', '', /expected a mapping of values at the top level, got an empty document/],

@@ -58,7 +58,7 @@ export function describeAllowed(schemaNode: JsonSchema): string {
     case 'array':
       return `a list${node.maxItems !== undefined ? ` of at most ${node.maxItems} items` : ''}${orNull}`;
     default:
-      return `a mapping${orNull}`;
+      return `a mapping${node.maxProperties !== undefined ? ` of at most ${node.maxProperties} entries` : ''}${orNull}`;
   }
 }
 

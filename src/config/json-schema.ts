@@ -16,6 +16,7 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  maxProperties?: number;
   minItems?: number;
   maxItems?: number;
   required?: string[];

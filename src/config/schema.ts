@@ -9,6 +9,7 @@ import { Format, formats, orEmpty } from './patterns';
 
 /** Longest free-text value accepted; keeps huge inputs out of manifests and annotations. */
 const MAX_TEXT = 4096;
+const MAX_CONFIG_ENTRIES = 100;
 
 const text = (fmt: Format, maxLength = 253) => z.string().max(maxLength).regex(fmt.pattern);
 const freeText = () => text(formats.freeText, MAX_TEXT);
@@ -141,7 +142,12 @@ export const valuesSchema = z
         ),
         corsOrigins: freeText().describe('Comma-separated origins the backend accepts (`CORS_ORIGINS`).'),
         logLevel: z.enum(['debug', 'info', 'warning', 'error', 'critical']).describe('Backend log level (`LOG_LEVEL`).'),
-        extra: z.record(text(formats.envName), freeText()).describe('More non-secret ConfigMap entries, given to both containers.'),
+        extra: z
+          .record(text(formats.envName), freeText())
+          // Keeps the ConfigMap far below the API server's 1 MiB limit on an object.
+          .refine((entries) => Object.keys(entries).length <= MAX_CONFIG_ENTRIES)
+          .meta({ maxProperties: MAX_CONFIG_ENTRIES })
+          .describe('More non-secret ConfigMap entries, given to both containers.'),
       })
       .describe('Non-secret settings, stored in the ConfigMap.'),
     secret: z
