@@ -19,11 +19,15 @@ function transpile(source, filename) {
   } catch {
     const { transform } = require('sucrase');
     const { code } = transform(source, { transforms: ['typescript', 'imports'], filePath: filename });
-    mkdirSync(cacheDir, { recursive: true });
-    // Written aside and renamed, so a concurrent run never reads half a file.
-    const partial = `${cached}.${process.pid}`;
-    writeFileSync(partial, code);
-    renameSync(partial, cached);
+    try {
+      mkdirSync(cacheDir, { recursive: true });
+      // Written aside and renamed, so a concurrent run never reads half a file.
+      const partial = `${cached}.${process.pid}`;
+      writeFileSync(partial, code);
+      renameSync(partial, cached);
+    } catch {
+      // A read-only node_modules only costs the cache, never the synth.
+    }
     return code;
   }
 }
