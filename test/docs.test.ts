@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadSettings } from '../src/config/load';
 import { GENERATED_SECTIONS, regenerate } from '../src/docs/generate';
+import { synth } from '../src/synth';
 
 const ROOT = join(__dirname, '..');
 
@@ -16,6 +18,14 @@ describe('documentation', () => {
     expect(setUp).toBeGreaterThan(0);
     expect(setUp).toBeLessThan(readme.indexOf('## Run it on Minikube'));
     expect(readme.indexOf('npm test')).toBeLessThan(readme.indexOf('## Run it on Minikube'));
+  });
+
+  it('every dist/ file the docs name is one the synth writes', () => {
+    const written = [...synth(loadSettings()).dist.keys()].concat('10-secret.yaml');
+    for (const file of ['README.md', 'docs/troubleshooting.md', 'docs/architecture.md']) {
+      const named = readFileSync(join(ROOT, file), 'utf8').match(/dist\/[\w.-]+\.(yaml|tgz)/g) ?? [];
+      for (const path of named) expect({ file, path, written: written.includes(path.slice('dist/'.length)) }).toEqual({ file, path, written: true });
+    }
   });
 
   it('.ci/run installs from the lock file and runs the README test command', () => {
