@@ -9,10 +9,10 @@ import { ConfigError } from './config/errors';
 import { DEFAULT_RELEASE, loadSettings } from './config/load';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from './config/profiles';
 import { SECRET_ENV } from './config/rules';
-import { SECRET_FIELDS } from './config/schema';
+import { SECRET_ENV_BY_FIELD, SECRET_FIELDS } from './config/schema';
 import { SecretValues } from './constructs/secret';
 import { CHART_NAME } from './model/names';
-import { replaceFolder } from './outputs/write';
+import { foreignEntries, replaceFolder } from './outputs/write';
 import { synth } from './synth';
 
 const USAGE = `Usage: npm run synth -- [options]
@@ -57,6 +57,9 @@ function parseCommandLine(argv: string[]) {
 }
 
 /** npm runs scripts from the package root; a relative path means the folder where the user typed the command (INIT_CWD). */
+/** Files earlier synths may have left in the output folder (another profile's Secret, another version's chart). */
+const RAW_OUTPUT_FILE = /^(\d\d-[\w.-]+\.yaml|todo-chatbot-[\w.+-]+\.tgz)$/;
+
 function fromInvocationFolder(file: string, env: NodeJS.ProcessEnv): string {
   const invokedFrom = env.INIT_CWD;
   return invokedFrom && !isAbsolute(file) && resolve(invokedFrom) !== process.cwd() ? resolve(invokedFrom, file) : file;
@@ -67,7 +70,7 @@ function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
   if (missing.length > 0) {
     throw new ConfigError([`secret.create: true needs the environment variables ${missing.join(', ')} (set, non-empty); they are never read from files`]);
   }
-  return Object.fromEntries(SECRET_FIELDS.map((field, index) => [field, env[SECRET_ENV[index]] ?? ''])) as SecretValues;
+  return Object.fromEntries(SECRET_FIELDS.map((field) => [field, env[SECRET_ENV_BY_FIELD[field]] ?? ''])) as SecretValues;
 }
 
 export interface CliIo {
@@ -98,6 +101,11 @@ function run(argv: string[], io: CliIo): void {
   const { dist, chart } = synth(settings, secretValues);
   const outDir = options.out ?? 'dist';
   const chartsDir = options.charts ?? 'charts';
+  const foreign = [
+    ...foreignEntries(outDir, dist, (name) => RAW_OUTPUT_FILE.test(name)).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
+    ...foreignEntries(join(chartsDir, CHART_NAME), chart, () => false).map((name) => `--charts ${chartsDir}: refusing to replace ${join(chartsDir, CHART_NAME)}, which holds ${name}, which the synth did not write`),
+  ];
+  if (foreign.length > 0) throw new ConfigError(foreign);
   replaceFolder(join(chartsDir, CHART_NAME), chart);
   replaceFolder(outDir, dist);
   const written = [...dist.keys()].map((file) => join(outDir, file));

@@ -140,6 +140,16 @@ describe('synth command line', () => {
     expect(manifests).toContain('kind: PodDisruptionBudget');
   });
 
+  it('refuses to replace an output folder that holds files it did not write', () => {
+    const { dir } = workspace();
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'main.ts'), 'precious');
+    const { code, stderr } = cli(['--out', join(dir, 'src'), '--charts', join(dir, 'charts')]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`error: --out ${join(dir, 'src')}: refusing to replace a folder that holds main.ts, which the synth did not write\n`);
+    expect(readFileSync(join(dir, 'src', 'main.ts'), 'utf8')).toBe('precious');
+  });
+
   it('merges values files in order, later wins', () => {
     const { dir, out, args } = workspace();
     writeFileSync(join(dir, 'a.yaml'), 'backend:\n  replicas: 3\nconfig:\n  logLevel: debug\n');

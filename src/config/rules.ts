@@ -1,4 +1,4 @@
-import { COMPONENTS, SECRET_FIELDS, Values } from './schema';
+import { COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
 
 /**
  * Rules that span several fields, so the JSON schema cannot state them; each is something the API
@@ -11,7 +11,7 @@ export interface Problem {
 }
 
 /** Names the containers get from the Secret and the ConfigMap; user entries may not shadow them. */
-export const SECRET_ENV = ['DATABASE_URL', 'OPENAI_API_KEY', 'BETTER_AUTH_SECRET'] as const;
+export const SECRET_ENV = Object.values(SECRET_ENV_BY_FIELD);
 export const CONFIG_ENV = ['BACKEND_URL', 'CORS_ORIGINS', 'LOG_LEVEL'] as const;
 const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
 /** Names that say "secret" (kube-linter's env-var-secret): such values belong in the Secret, not in plain text. */

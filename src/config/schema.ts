@@ -185,6 +185,12 @@ export type Values = z.infer<typeof valuesSchema>;
 export type SecretField = keyof Values['secret']['keys'];
 /** The Secret's entries, in the order of the schema. */
 export const SECRET_FIELDS = Object.keys(secretKeys.shape) as SecretField[];
+/** The environment variable each Secret entry becomes in the containers (and the raw synth reads it from). */
+export const SECRET_ENV_BY_FIELD: Readonly<Record<SecretField, string>> = {
+  databaseUrl: 'DATABASE_URL',
+  openaiApiKey: 'OPENAI_API_KEY',
+  betterAuthSecret: 'BETTER_AUTH_SECRET',
+};
 export type ComponentValues = Values['backend'] | Values['frontend'];
 export type Component = 'backend' | 'frontend';
 export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];

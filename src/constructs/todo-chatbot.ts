@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SECRET_ENV_BY_FIELD, SecretField } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { AppConfigMap } from './config-map';
 import { AppSecret, SecretValues } from './secret';
@@ -27,6 +28,7 @@ export class TodoChatbot extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { ctx } = props;
     const { keys } = ctx.values.secret;
+    const secretEnv = (fields: SecretField[]) => Object.fromEntries(fields.map((field) => [SECRET_ENV_BY_FIELD[field], keys[field]]));
     if (props.namespace ?? true) new Namespace(this, 'namespace', { ctx });
     const config = new AppConfigMap(this, CONFIG_MAP_ID, { ctx });
     new AppSecret(this, 'secret', { ctx, secretValues: props.secretValues });
@@ -37,14 +39,14 @@ export class TodoChatbot extends Chart {
     new Tier(this, 'backend', {
       ctx,
       configChecksum,
-      secretEnv: { DATABASE_URL: keys.databaseUrl, OPENAI_API_KEY: keys.openaiApiKey, BETTER_AUTH_SECRET: keys.betterAuthSecret },
+      secretEnv: secretEnv(['databaseUrl', 'openaiApiKey', 'betterAuthSecret']),
       writablePaths: { tmp: '/tmp' },
     });
     new Tier(this, 'frontend', {
       ctx,
       configChecksum,
       // The frontend signs sessions; it never sees the database or OpenAI credentials.
-      secretEnv: { BETTER_AUTH_SECRET: keys.betterAuthSecret },
+      secretEnv: secretEnv(['betterAuthSecret']),
       // Next.js standalone binds to $HOSTNAME, which Kubernetes sets to the pod name.
       env: { HOSTNAME: '0.0.0.0', NEXT_TELEMETRY_DISABLED: '1' },
       writablePaths: { tmp: '/tmp', 'next-cache': ctx.values.frontend.nextCachePath },

@@ -1,6 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { OutputFile } from './raw';
+
+/**
+ * Entries of an existing `target` that the synth did not write (a mistyped `--out src` must never
+ * delete sources): those outside `files` that `ownsEntry` does not claim either.
+ */
+export function foreignEntries(target: string, files: ReadonlyMap<string, unknown>, ownsEntry: (name: string) => boolean): string[] {
+  if (!existsSync(target)) return [];
+  const ours = new Set([...files.keys()].map((path) => path.split('/')[0]));
+  return readdirSync(target).filter((name) => !ours.has(name) && !ownsEntry(name));
+}
 
 /**
  * Replaces the folder `target` with exactly `files`. They are written to a sibling staging folder
