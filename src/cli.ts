@@ -56,10 +56,10 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-/** npm runs scripts from the package root; a relative path means the folder where the user typed the command (INIT_CWD). */
 /** Files earlier synths may have left in the output folder (another profile's Secret, another version's chart). */
 const RAW_OUTPUT_FILE = /^(\d\d-[\w.-]+\.yaml|todo-chatbot-[\w.+-]+\.tgz)$/;
 
+/** npm runs scripts from the package root; a relative path means the folder where the user typed the command (INIT_CWD). */
 function fromInvocationFolder(file: string, env: NodeJS.ProcessEnv): string {
   const invokedFrom = env.INIT_CWD;
   return invokedFrom && !isAbsolute(file) && resolve(invokedFrom) !== process.cwd() ? resolve(invokedFrom, file) : file;

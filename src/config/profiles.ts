@@ -1,4 +1,4 @@
-import { Values } from './schema';
+import { SECRET_ENV_BY_FIELD, Values } from './schema';
 import { DeepPartial, deepMerge } from './merge';
 
 interface Tier<Service> {
@@ -48,7 +48,7 @@ const minikube: Values = {
   secret: {
     create: false,
     existingSecret: '',
-    keys: { databaseUrl: 'DATABASE_URL', openaiApiKey: 'OPENAI_API_KEY', betterAuthSecret: 'BETTER_AUTH_SECRET' },
+    keys: { ...SECRET_ENV_BY_FIELD },
     values: { databaseUrl: '', openaiApiKey: '', betterAuthSecret: '' },
   },
   networkPolicy: {

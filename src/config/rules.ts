@@ -13,9 +13,18 @@ export interface Problem {
 /** Names the containers get from the Secret and the ConfigMap; user entries may not shadow them. */
 export const SECRET_ENV = Object.values(SECRET_ENV_BY_FIELD);
 export const CONFIG_ENV = ['BACKEND_URL', 'CORS_ORIGINS', 'LOG_LEVEL'] as const;
-const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
+export const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
 /** Names that say "secret" (kube-linter's env-var-secret): such values belong in the Secret, not in plain text. */
 export const SECRET_LOOKING_NAME = /secret|password|passwd|token|api_?key|private_?key|credential/i;
+/** The API server refuses an IP address as an Ingress host: it must be a DNS name. */
+export const IP_ADDRESS = /^[0-9.]+$/;
+
+/** Why a user-chosen variable name or ConfigMap key is refused (`noun` is "name" or "key"), if it is. */
+function userEnvNameProblem(name: string, noun: string): string | undefined {
+  if (RESERVED_ENV.includes(name)) return `expected a ${noun} other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(name)}`;
+  if (SECRET_LOOKING_NAME.test(name)) return `expected a ${noun} that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(name)}`;
+  return undefined;
+}
 
 const CPU_UNITS: Record<string, number> = { m: 1e-3, '': 1 };
 const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
@@ -54,10 +63,9 @@ export function crossFieldProblems(values: Values): Problem[] {
     const seen = new Set<string>();
     values[component].extraEnv.forEach(({ name }, index) => {
       const path = `${component}.extraEnv[${index}].name`;
-      if (RESERVED_ENV.includes(name)) {
-        problems.push({ path, message: `expected a name other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(name)}` });
-      } else if (SECRET_LOOKING_NAME.test(name)) {
-        problems.push({ path, message: `expected a name that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(name)}` });
+      const refused = userEnvNameProblem(name, 'name');
+      if (refused) {
+        problems.push({ path, message: refused });
       } else if (seen.has(name)) {
         problems.push({ path, message: `expected each name once, got ${JSON.stringify(name)} twice` });
       }
@@ -65,11 +73,8 @@ export function crossFieldProblems(values: Values): Problem[] {
     });
   }
   for (const key of Object.keys(values.config.extra)) {
-    if (RESERVED_ENV.includes(key)) {
-      problems.push({ path: `config.extra.${key}`, message: `expected a key other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(key)}` });
-    } else if (SECRET_LOOKING_NAME.test(key)) {
-      problems.push({ path: `config.extra.${key}`, message: `expected a key that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(key)}` });
-    }
+    const refused = userEnvNameProblem(key, 'key');
+    if (refused) problems.push({ path: `config.extra.${key}`, message: refused });
   }
   const { keys } = values.secret;
   SECRET_FIELDS.forEach((field, index) => {
@@ -78,8 +83,7 @@ export function crossFieldProblems(values: Values): Problem[] {
       problems.push({ path: `secret.keys.${field}`, message: `expected a key other than secret.keys.${earlier}'s, got ${JSON.stringify(keys[field])} for both` });
     }
   });
-  // The API server refuses an IP address as an Ingress host: it must be a DNS name.
-  if (/^[0-9.]+$/.test(values.frontend.ingress.host)) {
+  if (IP_ADDRESS.test(values.frontend.ingress.host)) {
     problems.push({ path: 'frontend.ingress.host', message: `expected a DNS name, not an IP address, got ${JSON.stringify(values.frontend.ingress.host)}` });
   }
   if (values.secret.create && values.secret.existingSecret !== '') {

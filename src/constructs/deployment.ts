@@ -27,6 +27,8 @@ function probe(settings: ComponentValues['probes']['startup']): Wire<k8s.Probe> 
   return { httpGet: { path, port: HTTP_PORT_NAME, scheme: 'HTTP' }, ...timings };
 }
 
+const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
+
 /** When there can be more than one pod. */
 function replicated(component: Component): Condition {
   return { any: [{ truthy: `${component}.autoscaling.enabled` }, { greaterThan: [`${component}.replicas`, 1] }] };
@@ -38,6 +40,7 @@ export class Deployment extends Construct {
     super(scope, id);
     const { ctx, component } = props;
     const settings: ComponentValues = ctx.values[component];
+    const ownPods = { matchLabels: selectorLabels(ctx, component) };
     const env: Wire<k8s.EnvVar>[] = [
       { name: 'PORT', value: ctx.asText(settings.containerPort) },
       ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
@@ -69,7 +72,7 @@ export class Deployment extends Construct {
           // With an autoscaler, the HPA owns the replica count; a fixed one would fight it on every apply.
           ...ctx.when({ not: { truthy: `${component}.autoscaling.enabled` } }, { replicas: settings.replicas }),
           revisionHistoryLimit: 5,
-          selector: { matchLabels: selectorLabels(ctx, component) },
+          selector: ownPods,
           // A new pod must be ready before an old one goes: no downtime, even with one replica.
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           template: {
@@ -86,7 +89,7 @@ export class Deployment extends Construct {
                 affinity: {
                   podAntiAffinity: {
                     preferredDuringSchedulingIgnoredDuringExecution: [
-                      { weight: 100, podAffinityTerm: { topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: selectorLabels(ctx, component) } } },
+                      { weight: 100, podAffinityTerm: { topologyKey: HOSTNAME_TOPOLOGY, labelSelector: ownPods } },
                     ],
                   },
                 },
@@ -97,9 +100,9 @@ export class Deployment extends Construct {
                   topologySpreadConstraints: [
                     {
                       maxSkew: 1,
-                      topologyKey: 'kubernetes.io/hostname',
+                      topologyKey: HOSTNAME_TOPOLOGY,
                       whenUnsatisfiable: 'ScheduleAnyway',
-                      labelSelector: { matchLabels: selectorLabels(ctx, component) },
+                      labelSelector: ownPods,
                     },
                   ],
                 },

@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, labels } from '../model/names';
+import { componentMetadata, componentName } from '../model/names';
 import { HTTP_PORT_NAME } from './deployment';
 
 export interface IngressProps {
@@ -19,7 +19,7 @@ export class Ingress extends Construct {
       kubeObject<k8s.KubeIngressProps>(this, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name: service, namespace: ctx.release.namespace, labels: labels(ctx, 'frontend') },
+        metadata: componentMetadata(ctx, 'frontend'),
         body: {
           spec: {
             ...ctx.when({ truthy: 'frontend.ingress.className' }, { ingressClassName: ingress.className }),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SECRET_ENV_BY_FIELD, SecretField } from '../config/schema';
+import { SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { AppConfigMap } from './config-map';
 import { AppSecret, SecretValues } from './secret';
@@ -28,7 +28,7 @@ export class TodoChatbot extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { ctx } = props;
     const { keys } = ctx.values.secret;
-    const secretEnv = (fields: SecretField[]) => Object.fromEntries(fields.map((field) => [SECRET_ENV_BY_FIELD[field], keys[field]]));
+    const secretEnv = (fields: readonly SecretField[]) => Object.fromEntries(fields.map((field) => [SECRET_ENV_BY_FIELD[field], keys[field]]));
     if (props.namespace ?? true) new Namespace(this, 'namespace', { ctx });
     const config = new AppConfigMap(this, CONFIG_MAP_ID, { ctx });
     new AppSecret(this, 'secret', { ctx, secretValues: props.secretValues });
@@ -39,7 +39,7 @@ export class TodoChatbot extends Chart {
     new Tier(this, 'backend', {
       ctx,
       configChecksum,
-      secretEnv: secretEnv(['databaseUrl', 'openaiApiKey', 'betterAuthSecret']),
+      secretEnv: secretEnv(SECRET_FIELDS),
       writablePaths: { tmp: '/tmp' },
     });
     new Tier(this, 'frontend', {

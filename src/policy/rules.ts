@@ -49,6 +49,8 @@ function containers(objects: readonly Manifest[]): { owner: string; container: a
   );
 }
 
+const ofKind = (objects: readonly Manifest[], kind: string) => objects.filter((object) => object.kind === kind);
+
 const matches = (selector: Record<string, string> = {}, labels: Record<string, string>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
 
@@ -132,8 +134,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     source: 'kube-linter no-anti-affinity, kube-score deployment-has-host-podantiaffinity',
     description: 'A Deployment that can run more than one pod prefers to spread them over nodes (pod anti-affinity on the hostname).',
     check: (objects) =>
-      objects
-        .filter((object) => object.kind === 'Deployment')
+      ofKind(objects, 'Deployment')
         .filter((deployment) => {
           const autoscaled = objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec?.scaleTargetRef?.name === deployment.metadata.name);
           return autoscaled || (deployment.spec?.replicas ?? 1) > 1;
@@ -170,8 +171,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     source: 'kube-linter mismatching-selector',
     description: "Every Deployment's selector matches its pod template's labels.",
     check: (objects) =>
-      objects
-        .filter((object) => object.kind === 'Deployment')
+      ofKind(objects, 'Deployment')
         .filter((object) => !matches(object.spec?.selector?.matchLabels, object.spec?.template?.metadata?.labels ?? {}))
         .map((object) => `Deployment/${object.metadata.name}: selector does not match the pod labels`),
   },
@@ -180,8 +180,7 @@ export const POLICY_RULES: readonly PolicyRule[] = [
     source: 'kube-score service-targets-pod, kube-linter dangling-service',
     description: 'Every Service selects the pods of a Deployment in its namespace, on a port those pods name.',
     check: (objects) =>
-      objects
-        .filter((object) => object.kind === 'Service')
+      ofKind(objects, 'Service')
         .flatMap((service) => {
           const pods = podTemplates(objects).filter((pod) => !pod.isTestHook && pod.namespace === service.metadata.namespace && matches(service.spec?.selector, pod.labels));
           if (pods.length === 0) return [`Service/${service.metadata.name}: selects no pods`];

@@ -36,10 +36,16 @@ function schemaName({ apiVersion, kind }: KubeObject): string {
   return `io.k8s.api.${group.replace(/\.k8s\.io$/, '')}.${version}.${kind}`;
 }
 
+let propsTypes: Map<string, string> | undefined;
+
+/** The L1 props type of a kind (io.k8s.api.apps.v1.Deployment -> ...k8s.KubeDeploymentProps), indexed once. */
 function propsTypeOf(object: KubeObject): string | undefined {
-  const name = schemaName(object);
-  const entry = Object.entries(types()).find(([, definition]) => definition.kind === 'class' && definition.docs?.custom?.schema === name);
-  return entry ? `${entry[0]}Props` : undefined;
+  propsTypes ??= new Map(
+    Object.entries(types())
+      .filter(([, definition]) => definition.kind === 'class' && definition.docs?.custom?.schema)
+      .map(([fqn, definition]) => [definition.docs?.custom?.schema as string, `${fqn}Props`]),
+  );
+  return propsTypes.get(schemaName(object));
 }
 
 function describe(value: unknown): string {

@@ -1,21 +1,20 @@
-import { CONFIG_ENV, SECRET_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
+import { IP_ADDRESS, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
 import { SECRET_FIELDS } from '../../config/schema';
 import { CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
+
+// Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
+const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
 
 /**
  * The cross-field rules of src/config/rules.ts that a template can check, with the same messages, so
  * `helm install` refuses what the raw synth refuses. (Requests above limits are left to the API
  * server: Helm's template functions cannot compare quantities.)
  */
-// Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
-const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
-
 export function validateHelper(): string {
-  const reserved = [...SECRET_ENV, ...CONFIG_ENV];
-  const list = `list ${reserved.map((name) => JSON.stringify(name)).join(' ')}`;
-  const reservedText = reserved.join(', ');
+  const list = `list ${RESERVED_ENV.map((name) => JSON.stringify(name)).join(' ')}`;
+  const reservedText = RESERVED_ENV.join(', ');
   return `{{- define "${VALIDATE_HELPER}" -}}
 {{- $reserved := ${list} -}}
 {{- range $component := list "backend" "frontend" -}}
@@ -55,7 +54,7 @@ export function validateHelper(): string {
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if regexMatch "^[0-9.]+$" .Values.frontend.ingress.host -}}
+{{- if regexMatch ${JSON.stringify(IP_ADDRESS.source)} .Values.frontend.ingress.host -}}
 {{- fail (printf "frontend.ingress.host: expected a DNS name, not an IP address, got %q" .Values.frontend.ingress.host) -}}
 {{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
