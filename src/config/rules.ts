@@ -26,20 +26,30 @@ function userEnvNameProblem(name: string, noun: string): string | undefined {
   return undefined;
 }
 
-const CPU_UNITS: Record<string, number> = { m: 1e-3, '': 1 };
-const MEMORY_UNITS: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+/**
+ * Quantities as numbers, computed as the chart's `todo-chatbot.quantity` helper computes them (the same
+ * float64 operations in the same order), so both outputs draw the line in the same place. Exact for any
+ * size a node has: CPU in whole millicores, memory in bytes from an integer times a power of 2 or 10.
+ */
+export const MEMORY_FACTORS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
-function quantity(value: string, units: Record<string, number>): number {
-  const [, amount, unit] = /^([0-9.]+)([A-Za-z]*)$/.exec(value) ?? [];
-  return Number(amount) * (units[unit ?? ''] ?? NaN);
+export function cpuMillicores(quantity: string): number {
+  if (quantity.endsWith('m')) return Number(quantity.slice(0, -1));
+  const [whole, fraction = ''] = quantity.split('.');
+  return Number(whole) * 1000 + Number(`${fraction}000`.slice(0, 3));
+}
+
+export function memoryBytes(quantity: string): number {
+  const [, digits = '', suffix = ''] = /^([0-9]*)(.*)$/.exec(quantity) ?? [];
+  return Number(digits) * (MEMORY_FACTORS[suffix] ?? NaN);
 }
 
 export function crossFieldProblems(values: Values): Problem[] {
   const problems: Problem[] = [];
   for (const component of COMPONENTS) {
     const { requests, limits } = values[component].resources;
-    for (const [resource, units] of [['cpu', CPU_UNITS], ['memory', MEMORY_UNITS]] as const) {
-      if (quantity(requests[resource], units) > quantity(limits[resource], units)) {
+    for (const [resource, amount] of [['cpu', cpuMillicores], ['memory', memoryBytes]] as const) {
+      if (amount(requests[resource]) > amount(limits[resource])) {
         problems.push({
           path: `${component}.resources.requests.${resource}`,
           message: `expected at most the limit ${JSON.stringify(limits[resource])}, got ${JSON.stringify(requests[resource])}`,

@@ -151,6 +151,8 @@ export function helmSuite(major: Helm['major']): void {
     });
 
     it.each([
+      ['a memory request above its limit', (values: Settings['values']) => (values.backend.resources.requests.memory = '513Mi')],
+      ['a CPU request above its limit, in other units', (values: Settings['values']) => (values.frontend.resources.requests.cpu = '0.501')],
       ['a reserved env name', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'LOG_LEVEL', value: 'x' }])],
       ['a repeated env name', (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }])],
       ['a reserved config key', (values: Settings['values']) => (values.config.extra = { CORS_ORIGINS: '*' })],
@@ -175,6 +177,34 @@ export function helmSuite(major: Helm['major']): void {
       const run = runHelm(helm, ['template', 'todo-chatbot', tgz, '-f', valuesFile(values)]);
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(rawMessage);
+    });
+
+    it('draws the line between a request and its limit where the raw synth draws it, for random quantities', () => {
+      const cpu = fc.oneof(fc.integer({ min: 0, max: 4000 }).map((m) => `${m}m`), fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 999 })).map(([w, f]) => `${w}.${String(f).padStart(3, '0').replace(/0+$/, '') || '0'}`));
+      const memory = fc.tuple(fc.integer({ min: 0, max: 2048 }), fc.constantFrom('', 'k', 'M', 'G', 'Ki', 'Mi', 'Gi')).map(([n, unit]) => `${n}${unit}`);
+      fc.assert(
+        fc.property(cpu, cpu, memory, memory, (cpuRequest, cpuLimit, memoryRequest, memoryLimit) => {
+          const values = withValues(defaults, (v) => {
+            v.backend.resources = { requests: { cpu: cpuRequest, memory: memoryRequest }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+          }).values;
+          const synthProblems = (() => {
+            try {
+              validateValues(values);
+              return [];
+            } catch (error) {
+              return (error as ConfigError).problems;
+            }
+          })();
+          const run = runHelm(helm, ['template', 'todo-chatbot', tgz, '-f', valuesFile(values)]);
+          if (synthProblems.length === 0) {
+            expect({ values: values.backend.resources, status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
+          } else {
+            expect({ values: values.backend.resources, status: run.status }).toMatchObject({ status: 1 });
+            expect(run.stderr).toContain(synthProblems[0]);
+          }
+        }),
+        { numRuns: 40 },
+      );
     });
 
     it('creates the Secret only with every value given, and never when an existing Secret is named', () => {

@@ -93,9 +93,33 @@ app.kubernetes.io/component: test
 {{ if .Values.tests.image.digest }}{{ .Values.tests.image.repository }}@{{ .Values.tests.image.digest }}{{ else }}{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{ end }}
 {{- end }}
 
+{{- define "todo-chatbot.cpuMillicores" -}}
+{{- if hasSuffix "m" . -}}
+{{- trimSuffix "m" . | float64 -}}
+{{- else -}}
+{{- $parts := splitList "." . -}}
+{{- $fraction := "" -}}
+{{- if gt (len $parts) 1 -}}{{- $fraction = index $parts 1 -}}{{- end -}}
+{{- addf (mulf (first $parts | float64) 1000) (printf "%s000" $fraction | trunc 3 | float64) -}}
+{{- end -}}
+{{- end }}
+
+{{- define "todo-chatbot.memoryBytes" -}}
+{{- $suffix := regexFind "[A-Za-z]*$" . -}}
+{{- mulf (trimSuffix $suffix . | float64) (index (dict "" 1 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776) $suffix) -}}
+{{- end }}
+
 {{- define "todo-chatbot.validate" -}}
 {{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
 {{- range $component := list "backend" "frontend" -}}
+{{- $resources := (index $.Values $component).resources -}}
+{{- range $resource, $helper := dict "cpu" "todo-chatbot.cpuMillicores" "memory" "todo-chatbot.memoryBytes" -}}
+{{- $request := index $resources.requests $resource -}}
+{{- $limit := index $resources.limits $resource -}}
+{{- if gt (include $helper $request | float64) (include $helper $limit | float64) -}}
+{{- fail (printf "%s.resources.requests.%s: expected at most the limit %q, got %q" $component $resource $limit $request) -}}
+{{- end -}}
+{{- end -}}
 {{- $probes := (index $.Values $component).probes -}}
 {{- if eq (toJson $probes.readiness) (toJson $probes.liveness) -}}
 {{- fail (printf "%s.probes.liveness: expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same" $component) -}}

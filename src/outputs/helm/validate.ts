@@ -1,23 +1,57 @@
-import { IP_ADDRESS, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
+import { IP_ADDRESS, MEMORY_FACTORS, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
 import { SECRET_FIELDS } from '../../config/schema';
 import { CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
+const CPU_HELPER = `${CHART_NAME}.cpuMillicores`;
+const MEMORY_HELPER = `${CHART_NAME}.memoryBytes`;
 
 // Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
 const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
 
 /**
- * The cross-field rules of src/config/rules.ts that a template can check, with the same messages, so
- * `helm install` refuses what the raw synth refuses. (Requests above limits are left to the API
- * server: Helm's template functions cannot compare quantities.)
+ * cpuMillicores and memoryBytes of src/config/rules.ts, step for step: the schema has already checked
+ * the format, so a quantity is digits with at most one suffix (CPU: "m", or a fraction of 3 digits).
+ */
+function quantityHelpers(): string {
+  const factors = Object.entries(MEMORY_FACTORS).map(([suffix, factor]) => `${JSON.stringify(suffix)} ${factor}`).join(' ');
+  return `{{- define "${CPU_HELPER}" -}}
+{{- if hasSuffix "m" . -}}
+{{- trimSuffix "m" . | float64 -}}
+{{- else -}}
+{{- $parts := splitList "." . -}}
+{{- $fraction := "" -}}
+{{- if gt (len $parts) 1 -}}{{- $fraction = index $parts 1 -}}{{- end -}}
+{{- addf (mulf (first $parts | float64) 1000) (printf "%s000" $fraction | trunc 3 | float64) -}}
+{{- end -}}
+{{- end }}
+
+{{- define "${MEMORY_HELPER}" -}}
+{{- $suffix := regexFind "[A-Za-z]*$" . -}}
+{{- mulf (trimSuffix $suffix . | float64) (index (dict ${factors}) $suffix) -}}
+{{- end }}`;
+}
+
+/**
+ * The cross-field rules of src/config/rules.ts, in the same order and with the same messages, so
+ * `helm install` refuses what the raw synth refuses.
  */
 export function validateHelper(): string {
   const list = `list ${RESERVED_ENV.map((name) => JSON.stringify(name)).join(' ')}`;
   const reservedText = RESERVED_ENV.join(', ');
-  return `{{- define "${VALIDATE_HELPER}" -}}
+  return `${quantityHelpers()}
+
+{{- define "${VALIDATE_HELPER}" -}}
 {{- $reserved := ${list} -}}
 {{- range $component := list "backend" "frontend" -}}
+{{- $resources := (index $.Values $component).resources -}}
+{{- range $resource, $helper := dict "cpu" "${CPU_HELPER}" "memory" "${MEMORY_HELPER}" -}}
+{{- $request := index $resources.requests $resource -}}
+{{- $limit := index $resources.limits $resource -}}
+{{- if gt (include $helper $request | float64) (include $helper $limit | float64) -}}
+{{- fail (printf "%s.resources.requests.%s: expected at most the limit %q, got %q" $component $resource $limit $request) -}}
+{{- end -}}
+{{- end -}}
 {{- $probes := (index $.Values $component).probes -}}
 {{- if eq (toJson $probes.readiness) (toJson $probes.liveness) -}}
 {{- fail (printf "%s.probes.liveness: expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same" $component) -}}
