@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The control plane tier has a runner and a config of its own (npm run test:cluster): npm test stays Node-only.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   // Transpile only: `tsc --noEmit` type-checks once, before jest, in `npm test`.
   transform: { '^.+\\.ts$': 'ts-jest' },
   // Snapshots live in the top-level __snapshots__/ folder.

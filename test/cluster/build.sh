@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the control plane of one pinned Kubernetes release (kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl and the etcd that release pins) and kwok, each into a cache folder named by its
+# version and a hash of its pins. A second run finds them there and builds nothing.
+# Prints the folder that holds the binaries. Usage: test/cluster/build.sh kubernetes v1.37 | kwok
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cache_root="${TODO_CHATBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-chatbot-k8s}"
+what=${1:?usage: build.sh kubernetes vMAJOR.MINOR | kwok}
+
+fingerprint() { cat "$@" "$here/build.sh" | sha256sum | cut -c1-12; }
+
+# Builds into a temporary folder beside the final one and renames it, so that an interrupted build never
+# leaves a folder that looks complete.
+build_into() {
+  local dest=$1; shift
+  if [[ -f "$dest/.complete" ]]; then echo "$dest"; return; fi
+  mkdir -p "$cache_root"
+  local tmp; tmp=$(mktemp -d "$dest.partial.XXXXXX")
+  trap 'rm -rf "$tmp"' EXIT
+  local started=$SECONDS
+  "$@" "$tmp" >&2
+  echo "built $(basename "$dest") in $((SECONDS - started)) s" >&2
+  touch "$tmp/.complete"
+  rm -rf "$dest"
+  mv "$tmp" "$dest"
+  trap - EXIT
+  echo "$dest"
+}
+
+build_kubernetes() {
+  local modfile=$1 version=$2 out=$3
+  [[ $version =~ ^v1\.([0-9]+)\. ]]
+  local minor=${BASH_REMATCH[1]}
+  # The version stamps hack/lib/version.sh sets: helm compares Chart.yaml's kubeVersion with what the API
+  # server reports, and an unstamped build reports v0.0.0.
+  local ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  (cd "$here/go" && go build -modfile="$modfile" -trimpath -ldflags="$ldflags" -o "$out/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl ./etcd)
+}
+
+# kwok runs no stage unless given one: beside the binary go the stages kwokctl itself gives kwok (nodes
+# turn Ready and keep a lease; pods turn Ready, Job pods complete, deleted pods go), from the same module.
+build_kwok() {
+  local out=$1
+  (cd "$here/go/kwok" && go build -trimpath -ldflags="-s -w" -o "$out/" sigs.k8s.io/kwok/cmd/kwok)
+  local module; module=$(cd "$here/go/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  mkdir -p "$out/stages"
+  cp "$module"/kustomize/stage/node/fast/node-initialize.yaml \
+    "$module"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    "$module"/kustomize/stage/pod/fast/pod-{ready,complete,delete}.yaml "$out/stages/"
+  chmod 0644 "$out"/stages/*
+}
+
+case $what in
+  kubernetes)
+    minor=${2:?usage: build.sh kubernetes vMAJOR.MINOR}
+    modfile="kubernetes-$minor.mod"
+    [[ -f "$here/go/$modfile" ]] || { echo "build.sh: no pinned release for $minor (test/cluster/go/$modfile)" >&2; exit 2; }
+    version=$(cd "$here/go" && go mod edit -modfile="$modfile" -json | node -e '
+      const mod = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      process.stdout.write(mod.Require.find((r) => r.Path === "k8s.io/kubernetes").Version)')
+    key=$(fingerprint "$here/go/$modfile" "$here/go/${modfile%.mod}.sum" "$here/go/etcd/main.go")
+    build_into "$cache_root/kubernetes-$version-$key" build_kubernetes "$modfile" "$version"
+    ;;
+  kwok)
+    version=$(cd "$here/go/kwok" && go list -m -f '{{.Version}}' sigs.k8s.io/kwok)
+    key=$(fingerprint "$here/go/kwok/go.mod" "$here/go/kwok/go.sum")
+    build_into "$cache_root/kwok-$version-$key" build_kwok
+    ;;
+  *) echo "build.sh: unknown target $what (kubernetes or kwok)" >&2; exit 2 ;;
+esac

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# npm run test:cluster: the scenarios of test/cluster/ against a real control plane, once per pinned
+# Kubernetes release (test/cluster/go/kubernetes-v*.mod: the newest stable minor and the oldest that
+# Chart.yaml's kubeVersion admits). Binaries come from the cache, built on first use.
+#   npm run test:cluster                               # every pinned release
+#   CLUSTER_KUBERNETES_MINOR=v1.37 npm run test:cluster  # one
+#   npm run test:cluster -- -t 'helm v3'               # arguments go to jest
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mapfile -t minors < <(ls test/cluster/go | sed -n 's/^kubernetes-\(v1\.[0-9]*\)\.mod$/\1/p' | sort -t. -k2,2n -r)
+if [[ -n "${CLUSTER_KUBERNETES_MINOR:-}" ]]; then minors=("$CLUSTER_KUBERNETES_MINOR"); fi
+test/cluster/build.sh kwok >/dev/null
+for minor in "${minors[@]}"; do
+  test/cluster/build.sh kubernetes "$minor" >/dev/null
+done
+for minor in "${minors[@]}"; do
+  echo "=== control plane tier on Kubernetes $minor"
+  CLUSTER_KUBERNETES_MINOR=$minor npx jest -c jest.cluster.config.js "$@"
+done

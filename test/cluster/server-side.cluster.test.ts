@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { ConfigError } from '../../src/config/errors';
+import { loadSettings, Settings, validateValues } from '../../src/config/load';
+import { synthObjects } from '../../src/outputs/raw';
+import { settingsArbitrary } from '../support/arbitraries';
+import { valuesFile } from '../support/equivalence';
+import { HELMS, helm, kubectl, Run, synthCommand } from './support/commands';
+
+/** Random valid settings applied with --dry-run=server (SWEEP_RUNS=500 for a longer hunt). */
+const SWEEP_RUNS = Number(process.env.SWEEP_RUNS ?? 50);
+
+const yamlStream = (objects: readonly object[]) => objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
+
+/** Creates the namespaces the objects need for real (a dry run creates nothing), then dry-runs everything else. */
+function serverDryRun(objects: readonly { kind: string }[], createdNamespaces: Set<string>): Run {
+  const namespaces = objects.filter((object) => object.kind === 'Namespace');
+  for (const namespace of namespaces as unknown as { metadata: { name: string } }[]) {
+    if (createdNamespaces.has(namespace.metadata.name)) continue;
+    const created = kubectl(['apply', '-f', '-'], yamlStream([namespace]));
+    if (created.status !== 0) return created;
+    createdNamespaces.add(namespace.metadata.name);
+  }
+  return kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], yamlStream(objects.filter((object) => object.kind !== 'Namespace')));
+}
+
+function withValues(change: (values: Settings['values']) => void): Settings {
+  const settings = loadSettings();
+  const values = structuredClone(settings.values);
+  change(values);
+  return { ...settings, values };
+}
+
+describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
+  const createdNamespaces = new Set<string>();
+  const { tgz } = synthCommand();
+  afterAll(() => {
+    const ours = [...createdNamespaces].filter((name) => !['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name));
+    if (ours.length > 0) kubectl(['delete', 'namespace', ...ours, '--wait=false']);
+  });
+
+  it(`accepts the raw objects of ${SWEEP_RUNS} random valid settings (--dry-run=server --validate=strict): no refusal, no warning`, () => {
+    fc.assert(
+      fc.property(settingsArbitrary, (settings) => {
+        const result = serverDryRun(synthObjects(settings, settings.values.secret.values), createdNamespaces);
+        expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+      }),
+      { numRuns: SWEEP_RUNS },
+    );
+  });
+
+  /**
+   * Settings the schema lets through but the API server refuses. Each must be refused first by the synth
+   * and by the chart, with the same line; the API server's own refusal is checked too, so the list
+   * stays honest as Kubernetes changes.
+   */
+  const REFUSED_BY_THE_API_SERVER: [string, (values: Settings['values']) => void, RegExp][] = [
+    ['a memory request above its limit', (values) => { values.backend.resources.requests.memory = '1Gi'; values.backend.resources.limits.memory = '512Mi'; }, /must be less than or equal to memory limit/],
+    ['a CPU request above its limit', (values) => { values.frontend.resources.requests.cpu = '2'; values.frontend.resources.limits.cpu = '500m'; }, /must be less than or equal to cpu limit/],
+    ['more minimum than maximum autoscaled replicas', (values) => { values.frontend.autoscaling = { ...values.frontend.autoscaling, enabled: true, minReplicas: 6, maxReplicas: 3 }; }, /maxReplicas: Invalid value: 3: must be greater than or equal to `minReplicas`/],
+    ['an IP address as Ingress host', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '10.0.0.1' }; }, /must be a DNS name, not an IP address/],
+  ];
+
+  describe.each(REFUSED_BY_THE_API_SERVER)('%s', (_name, change, apiMessage) => {
+    const settings = withValues(change);
+    let synthLine = '';
+    try {
+      validateValues(settings.values);
+    } catch (error) {
+      synthLine = (error as ConfigError).problems[0];
+    }
+
+    it('is refused by the API server', () => {
+      const result = serverDryRun(synthObjects(settings), createdNamespaces);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(apiMessage);
+    });
+
+    it('is refused by the synth first, with one line naming the field', () => {
+      expect(synthLine).toMatch(/^(backend|frontend)\.[\w.]+: expected /);
+    });
+
+    it.each(HELMS.map((which) => [which.major, which] as const))('is refused by the chart with the synth\'s line (helm v%i)', (_major, which) => {
+      expect(synthLine).not.toBe('');
+      const rendered = helm(which, ['template', 'todo-chatbot', tgz, '-f', valuesFile(settings.values)]);
+      expect(rendered.status).not.toBe(0);
+      expect(rendered.stderr).toContain(synthLine);
+    });
+  });
+});

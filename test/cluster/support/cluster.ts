@@ -1,0 +1,311 @@
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (PodSecurity admission on, as by
+ * default; ServiceAccount tokens signed), kube-controller-manager, kube-scheduler, and kwok in place of a
+ * kubelet, with one fake node. Every process writes its log to a file in the cluster's folder.
+ */
+export interface Cluster {
+  /** The folder holding the certificates, the kubeconfigs, etcd's data and the logs. */
+  readonly dir: string;
+  /** An admin kubeconfig (group system:masters). */
+  readonly kubeconfig: string;
+  /** The folder of kubectl and the control plane binaries of this Kubernetes version. */
+  readonly binDir: string;
+  /** What the API server reports, e.g. "v1.37.2". */
+  readonly version: string;
+  /** Stops every process (SIGTERM, then SIGKILL after 10 s) and removes the folder. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterBinaries {
+  /** Holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl (test/cluster/build.sh kubernetes). */
+  readonly kubernetesDir: string;
+  /** Holds kwok and its stages/ folder (test/cluster/build.sh kwok). */
+  readonly kwokDir: string;
+}
+
+/** The one fake node: room for the cloud profile at its largest (2 x 100 replicas of 500m and 512Mi). */
+export const NODE_NAME = 'kwok-node-0';
+const NODE = {
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: {
+    name: NODE_NAME,
+    annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+    labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': 'zone-a', type: 'kwok' },
+  },
+  status: {
+    capacity: { cpu: '256', memory: '1Ti', pods: '500' },
+    allocatable: { cpu: '256', memory: '1Ti', pods: '500' },
+  },
+};
+
+const STOP_GRACE_MS = 10_000;
+const START_TIMEOUT_MS = 120_000;
+
+/** A port on 127.0.0.1 that nothing listens on right now. */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/** A CA, the API server's serving certificate, one client certificate per identity and the ServiceAccount key pair. */
+function makeCertificates(dir: string): void {
+  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=todo-chatbot-test-ca']);
+  const sans = ['IP:127.0.0.1', 'IP:10.96.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'];
+  const leaves: [name: string, subject: string, extensions: string][] = [
+    ['apiserver', '/CN=kube-apiserver', `subjectAltName=${sans.join(',')}\nextendedKeyUsage=serverAuth`],
+    ['admin', '/O=system:masters/CN=todo-chatbot-test-admin', 'extendedKeyUsage=clientAuth'],
+    ['controller-manager', '/CN=system:kube-controller-manager', 'extendedKeyUsage=clientAuth'],
+    ['scheduler', '/CN=system:kube-scheduler', 'extendedKeyUsage=clientAuth'],
+  ];
+  for (const [name, subject, extensions] of leaves) {
+    writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
+    openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+  }
+  openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
+  openssl(dir, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
+}
+
+function kubeconfig(dir: string, server: string, identity: string): string {
+  const path = join(dir, `${identity}.kubeconfig`);
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'test', cluster: { server, 'certificate-authority': join(dir, 'ca.crt') } }],
+      users: [{ name: identity, user: { 'client-certificate': join(dir, `${identity}.crt`), 'client-key': join(dir, `${identity}.key`) } }],
+      contexts: [{ name: 'test', context: { cluster: 'test', user: identity } }],
+      'current-context': 'test',
+    }),
+    // Helm and kubectl warn about a kubeconfig that others can read.
+    { mode: 0o600 },
+  );
+  return path;
+}
+
+/** GET over HTTPS with the admin certificate; resolves to the status code and body, or to undefined on a connection error. */
+function adminGet(dir: string, port: number, path: string): Promise<{ status: number; body: string } | undefined> {
+  return new Promise((resolve) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        ca: readFileSync(join(dir, 'ca.crt')),
+        cert: readFileSync(join(dir, 'admin.crt')),
+        key: readFileSync(join(dir, 'admin.key')),
+        timeout: 5000,
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', () => resolve(undefined));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Started {
+  readonly name: string;
+  readonly child: ChildProcess;
+  readonly log: string;
+  exited?: string;
+}
+
+/** The last lines of a log file, to show why a process did not come up. */
+function tail(path: string, lines = 30): string {
+  return existsSync(path) ? readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
+}
+
+/**
+ * Processes started here die with the process that started them, even when it is killed outright
+ * (setpriv --pdeathsig), and are stopped on exit, SIGINT and SIGTERM.
+ */
+const running = new Set<Started>();
+function killAllNow(): void {
+  for (const process_ of running) process_.child.kill('SIGKILL');
+}
+process.once('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAllNow();
+    process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[signal]);
+  });
+}
+
+function launch(dir: string, name: string, binary: string, args: string[]): Started {
+  const log = join(dir, 'logs', `${name}.log`);
+  const fd = openSync(log, 'a');
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { cwd: dir, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const started: Started = { name, child, log };
+  running.add(started);
+  child.once('exit', (code, signal) => {
+    started.exited = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    running.delete(started);
+  });
+  return started;
+}
+
+async function stopProcess(started: Started): Promise<void> {
+  if (started.exited) return;
+  const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
+  started.child.kill('SIGTERM');
+  const killer = setTimeout(() => started.child.kill('SIGKILL'), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(killer);
+}
+
+/** Waits until `ready` holds, failing with the process's log tail as soon as it exits or after the timeout. */
+async function waitFor(started: Started, what: string, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (started.exited) throw new Error(`${started.name} ${started.exited} before ${what}; the end of ${started.log}:\n${tail(started.log)}`);
+    if (await ready()) return;
+    await sleep(250);
+  }
+  throw new Error(`${started.name} did not reach "${what}" within ${START_TIMEOUT_MS / 1000} s; the end of ${started.log}:\n${tail(started.log)}`);
+}
+
+function kubectlJson(binDir: string, kubeconfigPath: string, args: string[]): any {
+  try {
+    return JSON.parse(execFileSync(join(binDir, 'kubectl'), ['--kubeconfig', kubeconfigPath, ...args, '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts the control plane; on any failure stops what did start and throws, naming the binary that failed. */
+export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-cluster-'));
+  mkdirSync(join(dir, 'logs'));
+  const bin = (name: string) => join(binaries.kubernetesDir, name);
+  const processes: Started[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const started of [...processes].reverse()) await stopProcess(started);
+    if (!process.env.CLUSTER_KEEP_LOGS) rmSync(dir, { recursive: true, force: true });
+  };
+
+  try {
+    makeCertificates(dir);
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+
+    const etcd = launch(dir, 'etcd', bin('etcd'), [
+      '--name=default',
+      `--data-dir=${join(dir, 'etcd')}`,
+      `--listen-client-urls=http://127.0.0.1:${etcdClient}`,
+      `--advertise-client-urls=http://127.0.0.1:${etcdClient}`,
+      `--listen-peer-urls=http://127.0.0.1:${etcdPeer}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeer}`,
+      `--initial-cluster=default=http://127.0.0.1:${etcdPeer}`,
+      // A throwaway store: durability buys nothing here and costs seconds on every write burst.
+      '--unsafe-no-fsync',
+      '--log-level=warn',
+    ]);
+    processes.push(etcd);
+    await waitFor(etcd, 'serving clients', async () => {
+      const response = await fetch(`http://127.0.0.1:${etcdClient}/health`).catch(() => undefined);
+      return response?.ok === true;
+    });
+
+    const apiserver = launch(dir, 'kube-apiserver', bin('kube-apiserver'), [
+      `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${join(dir, 'apiserver')}`,
+      `--tls-cert-file=${join(dir, 'apiserver.crt')}`,
+      `--tls-private-key-file=${join(dir, 'apiserver.key')}`,
+      `--client-ca-file=${join(dir, 'ca.crt')}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-account-key-file=${join(dir, 'sa.pub')}`,
+      `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--service-node-port-range=30000-32767',
+      '--authorization-mode=Node,RBAC',
+      // Endpoints may not point at loopback: the `kubernetes` Service has no endpoints here, and needs none.
+      '--endpoint-reconciler-type=none',
+      '--profiling=false',
+    ]);
+    processes.push(apiserver);
+    await waitFor(apiserver, 'ready (/readyz)', async () => (await adminGet(dir, apiPort, '/readyz'))?.status === 200);
+
+    const server = `https://127.0.0.1:${apiPort}`;
+    const admin = kubeconfig(dir, server, 'admin');
+    const controllerManager = launch(dir, 'kube-controller-manager', bin('kube-controller-manager'), [
+      `--kubeconfig=${kubeconfig(dir, server, 'controller-manager')}`,
+      '--bind-address=127.0.0.1',
+      '--secure-port=0',
+      '--leader-elect=false',
+      `--service-account-private-key-file=${join(dir, 'sa.key')}`,
+      `--root-ca-file=${join(dir, 'ca.crt')}`,
+      '--use-service-account-credentials=true',
+      `--cert-dir=${join(dir, 'controller-manager')}`,
+    ]);
+    processes.push(controllerManager);
+    const scheduler = launch(dir, 'kube-scheduler', bin('kube-scheduler'), [
+      `--kubeconfig=${kubeconfig(dir, server, 'scheduler')}`,
+      '--bind-address=127.0.0.1',
+      '--secure-port=0',
+      '--leader-elect=false',
+    ]);
+    processes.push(scheduler);
+
+    const stages = join(binaries.kwokDir, 'stages');
+    const stageFiles = [...readdirSync(stages).map((file) => join(stages, file)), join(__dirname, '..', 'kwok', 'pod-helm-test-succeeded.yaml')];
+    const kwok = launch(dir, 'kwok', join(binaries.kwokDir, 'kwok'), [
+      `--kubeconfig=${admin}`,
+      '--manage-all-nodes=false',
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      '--node-ip=10.0.0.1',
+      '--cidr=10.244.0.0/16',
+      ...stageFiles.map((file) => `--config=${file}`),
+    ]);
+    processes.push(kwok);
+
+    const kubectl = join(binaries.kubernetesDir, 'kubectl');
+    writeFileSync(join(dir, 'node.json'), JSON.stringify(NODE));
+    execFileSync(kubectl, ['--kubeconfig', admin, 'create', '-f', join(dir, 'node.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await waitFor(kwok, `node ${NODE_NAME} Ready`, async () => {
+      const node = kubectlJson(binaries.kubernetesDir, admin, ['get', 'node', NODE_NAME]);
+      return node?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
+    });
+    // The ServiceAccount controller has run once the default namespace has its ServiceAccount.
+    await waitFor(controllerManager, 'the default ServiceAccount exists', async () => kubectlJson(binaries.kubernetesDir, admin, ['get', 'serviceaccount', 'default', '-n', 'default']) !== undefined);
+    for (const started of processes) if (started.exited) throw new Error(`${started.name} ${started.exited}; the end of ${started.log}:\n${tail(started.log)}`);
+
+    const version = JSON.parse((await adminGet(dir, apiPort, '/version'))?.body ?? '{}').gitVersion as string;
+    return { dir, kubeconfig: admin, binDir: binaries.kubernetesDir, version, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
