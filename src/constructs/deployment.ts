@@ -22,9 +22,17 @@ export interface DeploymentProps {
   readonly configChecksum: string;
 }
 
-function probe(settings: ComponentValues['probes']['startup']): Wire<k8s.Probe> {
-  const { path, ...timings } = settings;
-  return { httpGet: { path, port: HTTP_PORT_NAME, scheme: 'HTTP' }, ...timings };
+type ProbeName = keyof ComponentValues['probes'];
+
+function probe(ctx: ModelContext, component: Component, name: ProbeName): Wire<k8s.Probe> {
+  const { path, initialDelaySeconds, ...timings } = ctx.values[component].probes[name];
+  return {
+    httpGet: { path, port: HTTP_PORT_NAME, scheme: 'HTTP' },
+    // The API server drops a zero delay (its default); written out, it would make every later `kubectl
+    // apply` report the Deployment "configured" (found by the control plane tier).
+    ...ctx.when({ truthy: `${component}.probes.${name}.initialDelaySeconds` }, { initialDelaySeconds }),
+    ...timings,
+  };
 }
 
 const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
@@ -57,9 +65,9 @@ export class Deployment extends Construct {
       envFrom: [{ configMapRef: { name: configMapName(ctx) } }],
       env: ctx.concat(env, settings.extraEnv),
       resources: settings.resources,
-      startupProbe: probe(settings.probes.startup),
-      readinessProbe: probe(settings.probes.readiness),
-      livenessProbe: probe(settings.probes.liveness),
+      startupProbe: probe(ctx, component, 'startup'),
+      readinessProbe: probe(ctx, component, 'readiness'),
+      livenessProbe: probe(ctx, component, 'liveness'),
       securityContext: restrictedContainerSecurityContext(settings.securityContext),
       volumeMounts: Object.entries(props.writablePaths).map(([name, mountPath]) => ({ name, mountPath })),
     };

@@ -287,6 +287,8 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
       '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
       '--node-ip=10.0.0.1',
       '--cidr=10.244.0.0/16',
+      // The node's lease is its heartbeat: without one the node controller marks its pods NotReady after 40 s.
+      '--node-lease-duration-seconds=40',
       ...stageFiles.map((file) => `--config=${file}`),
     ]);
     processes.push(kwok);
