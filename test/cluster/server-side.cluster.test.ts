@@ -9,6 +9,8 @@ import { HELMS, helm, kubectl, Run, synthCommand } from './support/commands';
 
 /** Random valid settings applied with --dry-run=server (SWEEP_RUNS=500 for a longer hunt). */
 const SWEEP_RUNS = Number(process.env.SWEEP_RUNS ?? 50);
+/** Random valid settings applied for real, twice (IDEMPOTENCE_RUNS=100 for a longer hunt). */
+const IDEMPOTENCE_RUNS = Number(process.env.IDEMPOTENCE_RUNS ?? 10);
 
 const yamlStream = (objects: readonly object[]) => objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
 
@@ -46,6 +48,28 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
         expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
       }),
       { numRuns: SWEEP_RUNS },
+    );
+  });
+
+  it(`applies the raw objects of ${IDEMPOTENCE_RUNS} random valid settings for real, and a second kubectl apply reports every object unchanged`, () => {
+    // Few pods suffice: what makes an apply report "configured" is a field the API server stores otherwise.
+    const fewPods = settingsArbitrary.map((settings) => {
+      const values = structuredClone(settings.values);
+      for (const component of ['backend', 'frontend'] as const) values[component].replicas = Math.min(values[component].replicas, 2);
+      return { ...settings, values };
+    });
+    fc.assert(
+      fc.property(fewPods, (settings) => {
+        const objects = synthObjects(settings, settings.values.secret.values);
+        expect(serverDryRun(objects, createdNamespaces)).toMatchObject({ status: 0 });
+        const manifests = yamlStream(objects.filter((object) => object.kind !== 'Namespace'));
+        expect(kubectl(['apply', '-f', '-'], manifests)).toMatchObject({ status: 0, stderr: '' });
+        const again = kubectl(['apply', '-f', '-'], manifests);
+        expect(again).toMatchObject({ status: 0, stderr: '' });
+        expect(again.stdout.trim().split('\n').filter((line) => !line.endsWith(' unchanged'))).toEqual([]);
+        kubectl(['delete', '-f', '-', '--wait=false'], manifests);
+      }),
+      { numRuns: IDEMPOTENCE_RUNS },
     );
   });
 

@@ -239,6 +239,7 @@ export function helmSuite(major: Helm['major']): void {
     });
 
     // Helm 3 renders NOTES only in `install --dry-run`, which needs a reachable cluster there; Helm 4 does not.
+    // The control plane tier (test/cluster/helm.cluster.test.ts) checks the NOTES of both against a real API server.
     (major === 4 ? it : it.skip)('NOTES tell how to reach the frontend for each Service type and how to create the Secret', () => {
       const notes = (type: string) =>
         runHelm(helm, ['install', 'todo-chatbot', tgz, '-n', 'todo-chatbot', '--dry-run', '--set', `frontend.service.type=${type}`]).stdout;

@@ -60,6 +60,9 @@ export function invariantViolations(manifests: readonly Manifest[], settings: Se
       const actual = container[`${probe}Probe`];
       check(actual?.httpGet?.path === settingsOf.probes[probe].path, `${name} ${probe} probe path is ${actual?.httpGet?.path}`);
       check(portNames.includes(actual?.httpGet?.port), `${name} ${probe} probe port ${actual?.httpGet?.port} is not a named container port`);
+      // The API server drops a zero delay; a manifest holding one is "configured" again by every kubectl apply.
+      const delay = settingsOf.probes[probe].initialDelaySeconds;
+      check(actual?.initialDelaySeconds === (delay === 0 ? undefined : delay), `${name} ${probe} probe initialDelaySeconds is ${actual?.initialDelaySeconds}`);
     }
     check(container.imagePullPolicy === settingsOf.image.pullPolicy, `${name} pull policy is ${container.imagePullPolicy}`);
     const expectedImage = settingsOf.image.digest ? `${settingsOf.image.repository}@${settingsOf.image.digest}` : `${settingsOf.image.repository}:${settingsOf.image.tag}`;

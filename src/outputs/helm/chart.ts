@@ -27,6 +27,12 @@ function templatePath(object: ApiObject, chartRoot: TodoChatbot, isTest: boolean
   return isTest ? `templates/tests/${segments[segments.length - 1]}.yaml` : `templates/${segments.join('-')}.yaml`;
 }
 
+/**
+ * The oldest Kubernetes the chart admits. The control plane tier (npm run test:cluster) runs on this
+ * minor and on the newest stable one; a test checks that test/cluster/go/ pins both.
+ */
+export const OLDEST_KUBERNETES = '1.28';
+
 function chartYaml(version: string): string {
   const chart = {
     apiVersion: 'v2',
@@ -35,7 +41,7 @@ function chartYaml(version: string): string {
     type: 'application',
     version,
     appVersion: APP_VERSION,
-    kubeVersion: '>=1.28.0-0',
+    kubeVersion: `>=${OLDEST_KUBERNETES}.0-0`,
     keywords: ['todo', 'chatbot', 'nextjs', 'fastapi', 'openai'],
     home: 'https://github.com/example/todo-chatbot-k8s',
     sources: ['https://github.com/example/todo-chatbot-k8s'],

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 /**
  * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (PodSecurity admission on, as by
  * default; ServiceAccount tokens signed), kube-controller-manager, kube-scheduler, and kwok in place of a
- * kubelet, with one fake node. Every process writes its log to a file in the cluster's folder.
+ * kubelet, with one fake node; load-balancer.ts stands in for `minikube tunnel`. Every process writes its
+ * log to a file in the cluster's folder.
  */
 export interface Cluster {
   /** The folder holding the certificates, the kubeconfigs, etcd's data and the logs. */
@@ -292,6 +293,9 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
       ...stageFiles.map((file) => `--config=${file}`),
     ]);
     processes.push(kwok);
+
+    const loadBalancer = launch(dir, 'load-balancer', process.execPath, ['-r', join(__dirname, '..', '..', '..', 'scripts', 'register.js'), join(__dirname, 'load-balancer.ts'), server, dir]);
+    processes.push(loadBalancer);
 
     const kubectl = join(binaries.kubernetesDir, 'kubectl');
     writeFileSync(join(dir, 'node.json'), JSON.stringify(NODE));
