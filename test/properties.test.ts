@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { SECRET_FIELDS } from '../src/config/schema';
+import { parseAllDocuments } from 'yaml';
 import { OutputFile, rawFiles, synthObjects } from '../src/outputs/raw';
+import { yamlStream } from '../src/outputs/yaml';
 import { settingsArbitrary } from './support/arbitraries';
 import { Manifest } from './support/kube';
 import { invariantViolations, leakedSecrets } from './support/invariants';
@@ -32,6 +34,27 @@ describe('raw synth over random valid settings (fast-check)', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('writes YAML that YAML 1.1 (kubectl) and YAML 1.2 readers both read back as exactly the objects', () => {
+    fc.assert(
+      fc.property(settingsArbitrary, (settings) => {
+        const secrets = settings.values.secret.values;
+        const files = [...rawFiles(settings, secrets)].filter(([name]) => name.endsWith('.yaml'));
+        const byKindAndName = (a: any, b: any) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+        const objects = synthObjects(settings, secrets).sort(byKindAndName);
+        for (const version of ['1.1', '1.2'] as const) {
+          const read = files.flatMap(([, file]) => parseAllDocuments(String(file.content), { version }).map((document) => document.toJS()));
+          expect(read.sort(byKindAndName)).toEqual(objects);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it.each([['yes'], ['on'], ['1_000'], ['0o17'], ['2001-12-14'], ['1e3'], ['~'], ['NO']])('quotes %s wherever it stands, so no reader takes it for another type', (text) => {
+    const written = yamlStream([{ data: { [text]: text } }]);
+    expect(written).toBe(`data:\n  "${text}": "${text}"\n`);
   });
 
   it('is deterministic: the same settings give the same bytes', () => {

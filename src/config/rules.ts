@@ -18,6 +18,9 @@ export const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
 export const SECRET_LOOKING_NAME = /secret|password|passwd|token|api_?key|private_?key|credential/i;
 /** The API server refuses an IP address as an Ingress host: it must be a DNS name. */
 export const IP_ADDRESS = /^[0-9.]+$/;
+/** What the API server refuses inside a `Prefix` Ingress path, and at its end (found by the control plane tier). */
+export const INGRESS_PATH_FORBIDDEN = { within: ['//', '/./', '/../', '%2f', '%2F'], atEnd: ['/..', '/.'] } as const;
+export const INGRESS_PATH_MESSAGE = 'expected a path without "//", "/./", "/../" or an encoded "/" (%2F), not ending in "/." or "/.."';
 
 /** Why a user-chosen variable name or ConfigMap key is refused (`noun` is "name" or "key"), if it is. */
 function userEnvNameProblem(name: string, noun: string): string | undefined {
@@ -32,6 +35,12 @@ function userEnvNameProblem(name: string, noun: string): string | undefined {
  * size a node has: CPU in whole millicores, memory in bytes from an integer times a power of 2 or 10.
  */
 export const MEMORY_FACTORS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/**
+ * The largest request or limit taken: far above any node, and below the 8 PiB where the API server's
+ * milli-unit arithmetic overflows (it then warns that a whole byte count is "fractional").
+ */
+export const QUANTITY_CEILING = { cpu: '1024', memory: '64Ti' } as const;
 
 export function cpuMillicores(quantity: string): number {
   if (quantity.endsWith('m')) return Number(quantity.slice(0, -1));
@@ -48,7 +57,15 @@ export function crossFieldProblems(values: Values): Problem[] {
   const problems: Problem[] = [];
   for (const component of COMPONENTS) {
     const { requests, limits } = values[component].resources;
-    for (const [resource, amount] of [['cpu', cpuMillicores], ['memory', memoryBytes]] as const) {
+    const quantities = [['cpu', cpuMillicores], ['memory', memoryBytes]] as const;
+    for (const [kind, set] of [['requests', requests], ['limits', limits]] as const) {
+      for (const [resource, amount] of quantities) {
+        if (amount(set[resource]) > amount(QUANTITY_CEILING[resource])) {
+          problems.push({ path: `${component}.resources.${kind}.${resource}`, message: `expected at most ${JSON.stringify(QUANTITY_CEILING[resource])}, got ${JSON.stringify(set[resource])}` });
+        }
+      }
+    }
+    for (const [resource, amount] of quantities) {
       if (amount(requests[resource]) > amount(limits[resource])) {
         problems.push({
           path: `${component}.resources.requests.${resource}`,
@@ -95,6 +112,10 @@ export function crossFieldProblems(values: Values): Problem[] {
   });
   if (IP_ADDRESS.test(values.frontend.ingress.host)) {
     problems.push({ path: 'frontend.ingress.host', message: `expected a DNS name, not an IP address, got ${JSON.stringify(values.frontend.ingress.host)}` });
+  }
+  const { path } = values.frontend.ingress;
+  if (INGRESS_PATH_FORBIDDEN.within.some((part) => path.includes(part)) || INGRESS_PATH_FORBIDDEN.atEnd.some((end) => path.endsWith(end))) {
+    problems.push({ path: 'frontend.ingress.path', message: `${INGRESS_PATH_MESSAGE}, got ${JSON.stringify(path)}` });
   }
   if (values.secret.create && values.secret.existingSecret !== '') {
     problems.push({

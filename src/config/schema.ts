@@ -25,8 +25,8 @@ const imageSchema = z.strictObject({
 });
 
 const quantities = z.strictObject({
-  cpu: text(formats.cpuQuantity, 32).describe('CPU, in cores or millicores (`250m`).'),
-  memory: text(formats.memoryQuantity, 32).describe('Memory, with a binary suffix (`256Mi`).'),
+  cpu: text(formats.cpuQuantity, 32).describe('CPU, in cores or millicores (`250m`); at most 1024 cores.'),
+  memory: text(formats.memoryQuantity, 32).describe('Memory, with a binary suffix (`256Mi`); at most 64Ti.'),
 });
 
 const resourcesSchema = z.strictObject({

@@ -1,10 +1,10 @@
 import { App } from 'cdk8s';
-import { stringify } from 'yaml';
 import type { Settings } from '../config/load';
 import type { SecretValues } from '../constructs/secret';
 import { TodoChatbot } from '../constructs/todo-chatbot';
 import { RawContext } from '../model/context';
 import { CHART_NAME } from '../model/names';
+import { yamlStream } from './yaml';
 
 export interface OutputFile {
   readonly content: string | Buffer;
@@ -18,10 +18,6 @@ export type KubeObject = { kind: string; metadata: { name: string } } & Record<s
 export function synthObjects(settings: Settings, secretValues?: SecretValues): KubeObject[] {
   const ctx = new RawContext(settings.values, settings.release);
   return new TodoChatbot(new App(), CHART_NAME, { ctx, secretValues }).toJson() as KubeObject[];
-}
-
-function yamlStream(objects: readonly object[]): string {
-  return objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
-import { crossFieldProblems, IP_ADDRESS, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../src/config/rules';
+import { crossFieldProblems, IP_ADDRESS, QUANTITY_CEILING, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../src/config/rules';
 import { COMPONENTS, releaseSchema, SECRET_FIELDS, Values } from '../../src/config/schema';
 import { z } from 'zod';
 import { formats, schemaPattern } from '../../src/config/patterns';
@@ -54,15 +54,20 @@ const text = (schema: z.ZodString) => {
 };
 
 /**
- * Mends what the cross-field rules refuse (requests over limits, identical probes, min over max
+ * Mends what the cross-field rules refuse (quantities over the ceiling, requests over limits, identical probes, min over max
  * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
- * Secret, an IP address as Ingress host), so few generated values are thrown away.
+ * Secret, an IP address as Ingress host, an Ingress path the API server refuses), so few generated values are thrown away.
  */
 function mended(generated: Values): Values {
   const values = structuredClone(generated);
   for (const component of COMPONENTS) {
     const settings = values[component];
     for (const resource of ['cpu', 'memory'] as const) {
+      for (const kind of ['requests', 'limits'] as const) {
+        if (crossFieldProblems(values).some(({ path, message }) => path === `${component}.resources.${kind}.${resource}` && message.includes('expected at most "'))) {
+          settings.resources[kind][resource] = QUANTITY_CEILING[resource];
+        }
+      }
       if (crossFieldProblems(values).some(({ path }) => path === `${component}.resources.requests.${resource}`)) {
         settings.resources.requests[resource] = settings.resources.limits[resource];
       }
@@ -80,6 +85,7 @@ function mended(generated: Values): Values {
     if (SECRET_FIELDS.slice(0, index).some((other) => values.secret.keys[other] === values.secret.keys[field])) values.secret.keys[field] = `${values.secret.keys[field]}-${index}`;
   });
   if (IP_ADDRESS.test(values.frontend.ingress.host)) values.frontend.ingress.host = `h${values.frontend.ingress.host}`;
+  if (crossFieldProblems(values).some(({ path }) => path === 'frontend.ingress.path')) values.frontend.ingress.path = '/';
   if (values.secret.create) values.secret.existingSecret = '';
   return values;
 }

@@ -151,6 +151,7 @@ export function helmSuite(major: Helm['major']): void {
     });
 
     it.each([
+      ['a memory limit above the ceiling', (values: Settings['values']) => (values.backend.resources.limits.memory = '65Ti')],
       ['a memory request above its limit', (values: Settings['values']) => (values.backend.resources.requests.memory = '513Mi')],
       ['a CPU request above its limit, in other units', (values: Settings['values']) => (values.frontend.resources.requests.cpu = '0.501')],
       ['a reserved env name', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'LOG_LEVEL', value: 'x' }])],
@@ -160,6 +161,8 @@ export function helmSuite(major: Helm['major']): void {
       ['a secret-looking config key', (values: Settings['values']) => (values.config.extra = { DB_PASSWORD: 'x' })],
       ['two Secret entries under one key', (values: Settings['values']) => (values.secret.keys.openaiApiKey = 'DATABASE_URL')],
       ['identical liveness and readiness probes', (values: Settings['values']) => (values.backend.probes.liveness = { ...values.backend.probes.readiness })],
+      ['an Ingress path with "//"', (values: Settings['values']) => (values.frontend.ingress.path = '/app//v1')],
+      ['an Ingress path ending in "/.."', (values: Settings['values']) => (values.frontend.ingress.path = '/app/..')],
       ['an IP address as Ingress host', (values: Settings['values']) => (values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '10.0.0.1' })],
       ['more minimum than maximum replicas', (values: Settings['values']) => (values.frontend.autoscaling = { ...values.frontend.autoscaling, minReplicas: 6, maxReplicas: 3 })],
       ['a created and an existing Secret', (values: Settings['values']) => {

@@ -113,6 +113,15 @@ app.kubernetes.io/component: test
 {{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}
+{{- $ceilings := dict "cpu" "1024" "memory" "64Ti" -}}
+{{- range $kind := list "requests" "limits" -}}
+{{- range $resource, $helper := dict "cpu" "todo-chatbot.cpuMillicores" "memory" "todo-chatbot.memoryBytes" -}}
+{{- $quantity := index (index $resources $kind) $resource -}}
+{{- if gt (include $helper $quantity | float64) (include $helper (index $ceilings $resource) | float64) -}}
+{{- fail (printf "%s.resources.%s.%s: expected at most %q, got %q" $component $kind $resource (index $ceilings $resource) $quantity) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $resource, $helper := dict "cpu" "todo-chatbot.cpuMillicores" "memory" "todo-chatbot.memoryBytes" -}}
 {{- $request := index $resources.requests $resource -}}
 {{- $limit := index $resources.limits $resource -}}
@@ -158,6 +167,10 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- if regexMatch "^[0-9.]+$" .Values.frontend.ingress.host -}}
 {{- fail (printf "frontend.ingress.host: expected a DNS name, not an IP address, got %q" .Values.frontend.ingress.host) -}}
+{{- end -}}
+{{- $path := .Values.frontend.ingress.path -}}
+{{- if or (contains "//" $path) (contains "/./" $path) (contains "/../" $path) (contains "%2f" $path) (contains "%2F" $path) (hasSuffix "/.." $path) (hasSuffix "/." $path) -}}
+{{- fail (printf "frontend.ingress.path: expected a path without \"//\", \"/./\", \"/../\" or an encoded \"/\" (%%2F), not ending in \"/.\" or \"/..\", got %q" $path) -}}
 {{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail (printf "secret.existingSecret: expected \"\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}

@@ -1,4 +1,4 @@
-import { IP_ADDRESS, MEMORY_FACTORS, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
+import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, MEMORY_FACTORS, QUANTITY_CEILING, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
 import { SECRET_FIELDS } from '../../config/schema';
 import { CHART_NAME } from '../../model/names';
 
@@ -39,12 +39,25 @@ function quantityHelpers(): string {
 export function validateHelper(): string {
   const list = `list ${RESERVED_ENV.map((name) => JSON.stringify(name)).join(' ')}`;
   const reservedText = RESERVED_ENV.join(', ');
+  const forbiddenPath = [
+    ...INGRESS_PATH_FORBIDDEN.within.map((part) => `(contains ${JSON.stringify(part)} $path)`),
+    ...INGRESS_PATH_FORBIDDEN.atEnd.map((end) => `(hasSuffix ${JSON.stringify(end)} $path)`),
+  ].join(' ');
   return `${quantityHelpers()}
 
 {{- define "${VALIDATE_HELPER}" -}}
 {{- $reserved := ${list} -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}
+{{- $ceilings := dict "cpu" ${JSON.stringify(QUANTITY_CEILING.cpu)} "memory" ${JSON.stringify(QUANTITY_CEILING.memory)} -}}
+{{- range $kind := list "requests" "limits" -}}
+{{- range $resource, $helper := dict "cpu" "${CPU_HELPER}" "memory" "${MEMORY_HELPER}" -}}
+{{- $quantity := index (index $resources $kind) $resource -}}
+{{- if gt (include $helper $quantity | float64) (include $helper (index $ceilings $resource) | float64) -}}
+{{- fail (printf "%s.resources.%s.%s: expected at most %q, got %q" $component $kind $resource (index $ceilings $resource) $quantity) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $resource, $helper := dict "cpu" "${CPU_HELPER}" "memory" "${MEMORY_HELPER}" -}}
 {{- $request := index $resources.requests $resource -}}
 {{- $limit := index $resources.limits $resource -}}
@@ -90,6 +103,10 @@ export function validateHelper(): string {
 {{- end -}}
 {{- if regexMatch ${JSON.stringify(IP_ADDRESS.source)} .Values.frontend.ingress.host -}}
 {{- fail (printf "frontend.ingress.host: expected a DNS name, not an IP address, got %q" .Values.frontend.ingress.host) -}}
+{{- end -}}
+{{- $path := .Values.frontend.ingress.path -}}
+{{- if or ${forbiddenPath} -}}
+{{- fail (printf "frontend.ingress.path: ${INGRESS_PATH_MESSAGE.replace(/"/g, '\\"').replace(/%/g, '%%')}, got %q" $path) -}}
 {{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail (printf "secret.existingSecret: expected \\"\\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}

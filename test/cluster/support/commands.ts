@@ -32,8 +32,32 @@ export function kubectlOk(args: readonly string[], input?: string): string {
   return orThrow(`kubectl ${args.join(' ')}`, kubectl(args, input));
 }
 
-export function kubectlJson(args: readonly string[]): any {
-  return JSON.parse(kubectlOk([...args, '-o', 'json']));
+export function kubectlJson(args: readonly string[], input?: string): any {
+  return JSON.parse(kubectlOk([...args, '-o', 'json'], input));
+}
+
+/**
+ * kubectl computes a non-empty patch for every PodDisruptionBudget (its selector's patch strategy is
+ * "replace"), so it reports them "configured" on every apply though nothing on the server changes.
+ */
+const ALWAYS_REPORTED_CONFIGURED = /^poddisruptionbudget\.policy\/\S+ configured$/;
+
+/**
+ * Applies the same manifests again (`-f FILE` or `-f -` with `input`) and says what that changed: every
+ * line kubectl printed that is not "unchanged" (bar the PDB quirk), and every object whose stored
+ * content (all but its status and bookkeeping, which controllers keep writing) differs afterwards. An
+ * empty list means the second apply changed nothing.
+ */
+export function changesOfAnotherApply(fileArgs: readonly string[], input?: string): string[] {
+  const content = ({ status: _status, metadata: { resourceVersion: _version, managedFields: _fields, ...metadata }, ...rest }: any) => JSON.stringify({ ...rest, metadata });
+  const versions = () => new Map<string, string>(kubectlJson(['get', ...fileArgs], input).items.map((o: any) => [`${o.kind}/${o.metadata.name}`, content(o)]));
+  const before = versions();
+  const applied = kubectl(['apply', ...fileArgs], input);
+  if (applied.status !== 0 || applied.stderr) return [`kubectl apply failed: ${applied.stderr}`];
+  const after = versions();
+  const reported = applied.stdout.trim().split('\n').filter((line) => !line.endsWith(' unchanged') && !ALWAYS_REPORTED_CONFIGURED.test(line));
+  const moved = [...after].filter(([object, stored]) => before.get(object) !== stored).map(([object]) => `${object} changed`);
+  return [...reported, ...moved];
 }
 
 /** Helm v4 and v3, the same binaries as the Helm tests of npm test. */
