@@ -6,6 +6,14 @@ const GO_YAML_WORDS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False
 const GO_NUMBER = /^[-+]?(0[bBoOxX][0-9a-fA-F]+|[0-9]+|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F.]+[pP][-+]?[0-9]+|inf|infinity|nan)$/i;
 /** YAML 1.1 timestamps, which go-yaml turns into a time and back into other text. */
 const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
+/** YAML's own spellings of infinity and not-a-number. */
+const YAML_SPECIAL_FLOAT = /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
+/**
+ * Names, paths and quantities: with a letter no number can hold (YAML's numbers use at most a-f, x, o, b,
+ * e), and none of the characters that make structure, such text is a string to every reader unless a
+ * pattern above matched it.
+ */
+const PLAIN_SAFE = /^[A-Za-z0-9._/-]*[g-zG-Z][A-Za-z0-9._/-]*$/;
 
 /**
  * Whether a plain (unquoted) scalar with this text could be read as anything but this text: by YAML 1.2
@@ -13,7 +21,9 @@ const TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
  * `0o17` and `2001-12-14` are each text to one reader and a boolean, number or date to another.
  */
 function ambiguousWhenPlain(text: string): boolean {
-  if (GO_YAML_WORDS.test(text) || GO_NUMBER.test(text.replace(/_/g, '')) || TIMESTAMP.test(text)) return true;
+  if (GO_YAML_WORDS.test(text) || GO_NUMBER.test(text.replace(/_/g, '')) || TIMESTAMP.test(text) || YAML_SPECIAL_FLOAT.test(text)) return true;
+  // Parsing is the slow part, and most text is plainly a name.
+  if (PLAIN_SAFE.test(text)) return false;
   try {
     return (['1.1', '1.2'] as const).some((version) => parse(text, { version }) !== text);
   } catch {

@@ -52,10 +52,16 @@ export function changesOfAnotherApply(fileArgs: readonly string[], input?: strin
   const content = ({ status: _status, metadata: { resourceVersion: _version, managedFields: _fields, ...metadata }, ...rest }: any) => JSON.stringify({ ...rest, metadata });
   const versions = () => new Map<string, string>(kubectlJson(['get', ...fileArgs], input).items.map((o: any) => [`${o.kind}/${o.metadata.name}`, content(o)]));
   const before = versions();
-  const applied = kubectl(['apply', ...fileArgs], input);
-  if (applied.status !== 0 || applied.stderr) return [`kubectl apply failed: ${applied.stderr}`];
+  // At -v=8 kubectl logs (on stderr) the body of each patch it sends: the field it keeps re-sending is the finding.
+  const applied = kubectl(['apply', '-v=8', ...fileArgs], input);
+  if (applied.status !== 0) return [`kubectl apply failed: ${applied.stderr}`];
   const after = versions();
-  const reported = applied.stdout.trim().split('\n').filter((line) => !line.endsWith(' unchanged') && !ALWAYS_REPORTED_CONFIGURED.test(line));
+  const patches = [...applied.stderr.matchAll(/"Request Body" body="(\{.+\})"$/gm)].map(([, body]) => body.replace(/\\"/g, '"'));
+  const reported = applied.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => !line.endsWith(' unchanged') && !ALWAYS_REPORTED_CONFIGURED.test(line))
+    .map((line) => `${line}; patches sent: ${patches.join(' ')}`);
   const moved = [...after].filter(([object, stored]) => before.get(object) !== stored).map(([object]) => `${object} changed`);
   return [...reported, ...moved];
 }

@@ -19,10 +19,12 @@ function built(...target: string[]): string {
  */
 export default async function globalSetup(): Promise<void> {
   const minor = process.env.CLUSTER_KUBERNETES_MINOR ?? pinnedKubernetesMinors().at(-1) ?? 'none pinned';
-  const cluster = await startCluster({ kubernetesDir: built('kubernetes', minor), kwokDir: built('kwok') });
+  const binaries = { kubernetesDir: built('kubernetes', minor), kwokDir: built('kwok') };
+  const cluster = await startCluster(binaries);
   globalThis.todoChatbotCluster = cluster;
   process.env.KUBECONFIG = cluster.kubeconfig;
   process.env.CLUSTER_VERSION = cluster.version;
+  process.env.CLUSTER_BINARIES = JSON.stringify(binaries);
   process.env.PATH = `${cluster.binDir}${delimiter}${process.env.PATH ?? ''}`;
   process.stderr.write(`\ncontrol plane ${cluster.version} is up on ${cluster.kubeconfig}\n`);
 }
