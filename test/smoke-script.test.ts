@@ -49,6 +49,15 @@ describe('scripts/minikube-smoke.sh (checked here without a cluster)', () => {
     expect(result.stdout).not.toContain('helm');
   });
 
+  it('--skip-http leaves out only the port-forwards and curls (the control plane tier runs it so)', () => {
+    const full = spawnSync('bash', [SCRIPT, '--helm', '--dry-run'], { encoding: 'utf8' }).stdout.split('\n').filter((line) => line.startsWith('+ '));
+    const skipped = spawnSync('bash', [SCRIPT, '--helm', '--dry-run', '--skip-http'], { encoding: 'utf8' });
+    expect(skipped.status).toBe(0);
+    expect(skipped.stdout).toContain('skipped: the HTTP checks (--skip-http)');
+    const commands = skipped.stdout.split('\n').filter((line) => line.startsWith('+ '));
+    expect(commands).toEqual(full.filter((line) => !/port-forward|curl/.test(line)));
+  });
+
   it('refuses to run without a mode', () => {
     const result = spawnSync('bash', [SCRIPT], { encoding: 'utf8' });
     expect(result.status).toBe(2);

@@ -53,6 +53,36 @@ export function memoryBytes(quantity: string): number {
   return Number(digits) * (MEMORY_FACTORS[suffix] ?? NaN);
 }
 
+export const DECIMAL_SUFFIXES = ['k', 'M', 'G', 'T', 'P', 'E'] as const;
+export const BINARY_SUFFIXES = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'] as const;
+
+/** `amount` with `suffix`, divided by `base` and moved up the suffix list while it divides evenly; zero has no suffix. */
+function largestWholeSuffix(amount: number, suffix: string, base: number, larger: readonly string[]): string {
+  if (amount === 0) return '0';
+  for (const next of larger) {
+    if (amount % base !== 0) break;
+    amount /= base;
+    suffix = next;
+  }
+  return `${amount}${suffix}`;
+}
+
+/**
+ * A quantity as the API server stores it (resource.Quantity's canonical form): "0.5" is kept as "500m",
+ * "1024Mi" as "1Gi". Written any other way, `kubectl apply` finds the stored value different on every
+ * run and reports the Deployment "configured" each time (found by the control plane tier).
+ */
+export function canonicalCpu(quantity: string): string {
+  return largestWholeSuffix(cpuMillicores(quantity), 'm', 1000, ['', ...DECIMAL_SUFFIXES]);
+}
+
+/** Memory in canonical form: binary suffixes stay binary from 1Ki up; anything else is decimal. */
+export function canonicalMemory(quantity: string): string {
+  const bytes = memoryBytes(quantity);
+  const binary = /i$/.test(quantity) && bytes >= 1024;
+  return binary ? largestWholeSuffix(bytes, '', 1024, BINARY_SUFFIXES) : largestWholeSuffix(bytes, '', 1000, DECIMAL_SUFFIXES);
+}
+
 export function crossFieldProblems(values: Values): Problem[] {
   const problems: Problem[] = [];
   for (const component of COMPONENTS) {

@@ -2,8 +2,9 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { Component, ComponentValues } from '../config/schema';
 import type { Condition, ModelContext } from '../model/context';
+import { canonicalCpu, canonicalMemory } from '../config/rules';
 import { kubeObject, Wire } from '../model/k8s';
-import { componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
+import { CANONICAL_QUANTITY_HELPER, componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
 /** The container port's name; Services and probes target it by name, never by number. */
@@ -35,6 +36,21 @@ function probe(ctx: ModelContext, component: Component, name: ProbeName): Wire<k
   };
 }
 
+const CANONICAL = { cpu: canonicalCpu, memory: canonicalMemory } as const;
+
+/** Requests and limits as the API server stores them, so a second `kubectl apply` finds nothing to change. */
+function canonicalResources(ctx: ModelContext, component: Component): Wire<k8s.ResourceRequirements> {
+  const { resources } = ctx.values[component];
+  const amounts = (kind: 'requests' | 'limits') =>
+    Object.fromEntries(
+      (['cpu', 'memory'] as const).map((resource) => [
+        resource,
+        ctx.template(() => CANONICAL[resource](resources[kind][resource]), `include "${CANONICAL_QUANTITY_HELPER[resource]}" .Values.${component}.resources.${kind}.${resource}`),
+      ]),
+    );
+  return { requests: amounts('requests'), limits: amounts('limits') };
+}
+
 const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
 
 /** When there can be more than one pod. */
@@ -64,7 +80,7 @@ export class Deployment extends Construct {
       ports: [{ name: HTTP_PORT_NAME, containerPort: settings.containerPort, protocol: 'TCP' }],
       envFrom: [{ configMapRef: { name: configMapName(ctx) } }],
       env: ctx.concat(env, settings.extraEnv),
-      resources: settings.resources,
+      resources: canonicalResources(ctx, component),
       startupProbe: probe(ctx, component, 'startup'),
       readinessProbe: probe(ctx, component, 'readiness'),
       livenessProbe: probe(ctx, component, 'liveness'),

@@ -3,6 +3,9 @@ import type { ModelContext } from './context';
 
 /** The chart's name: the `app.kubernetes.io/name` label and the `.tgz` file name. */
 export const CHART_NAME = 'todo-chatbot';
+
+/** The chart's helpers that write a CPU or memory quantity in the API server's canonical form. */
+export const CANONICAL_QUANTITY_HELPER = { cpu: `${CHART_NAME}.canonicalCpu`, memory: `${CHART_NAME}.canonicalMemory` } as const;
 /** Version of the application the chart deploys (`appVersion`, the `app.kubernetes.io/version` label). */
 export const APP_VERSION = '1.0.0';
 

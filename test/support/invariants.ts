@@ -1,4 +1,5 @@
 import { Settings } from '../../src/config/load';
+import { canonicalCpu, canonicalMemory } from '../../src/config/rules';
 import { podSecurityViolations } from '../../src/policy/pss';
 import { find, Manifest, podTemplates } from './kube';
 
@@ -69,7 +70,10 @@ export function invariantViolations(manifests: readonly Manifest[], settings: Se
     check(container.image === expectedImage, `${name} image is ${container.image}`);
     const replicas = settingsOf.autoscaling.enabled ? undefined : settingsOf.replicas;
     check(deployment.spec.replicas === replicas, `${name} replicas is ${deployment.spec.replicas}`);
-    check(Boolean(container.resources?.requests && container.resources?.limits), `${name} lacks requests or limits`);
+    for (const kind of ['requests', 'limits'] as const) {
+      const canonical = { cpu: canonicalCpu(settingsOf.resources[kind].cpu), memory: canonicalMemory(settingsOf.resources[kind].memory) };
+      check(JSON.stringify(container.resources?.[kind]) === JSON.stringify(canonical), `${name} ${kind} are ${JSON.stringify(container.resources?.[kind])}, not ${JSON.stringify(canonical)}`);
+    }
     const secretName = values.secret.existingSecret || `${release.name}-secrets`;
     const secretEnv = (container.env ?? []).filter((env: any) => env.valueFrom?.secretKeyRef);
     for (const env of secretEnv) check(env.valueFrom.secretKeyRef.name === secretName, `${name} reads Secret ${env.valueFrom.secretKeyRef.name}`);

@@ -109,6 +109,35 @@ app.kubernetes.io/component: test
 {{- mulf (trimSuffix $suffix . | float64) (index (dict "" 1 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776) $suffix) -}}
 {{- end }}
 
+{{- define "todo-chatbot.largestWholeSuffix" -}}
+{{- $amount := index . 0 | int64 -}}
+{{- $suffix := index . 1 -}}
+{{- $base := index . 2 | int64 -}}
+{{- $dividing := true -}}
+{{- range $next := index . 3 -}}
+{{- if and $dividing (ne $amount 0) (eq (mod $amount $base) 0) -}}
+{{- $amount = div $amount $base -}}
+{{- $suffix = $next -}}
+{{- else -}}
+{{- $dividing = false -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $amount 0 -}}0{{- else -}}{{- printf "%d%s" $amount $suffix -}}{{- end -}}
+{{- end }}
+
+{{- define "todo-chatbot.canonicalCpu" -}}
+{{- include "todo-chatbot.largestWholeSuffix" (list (include "todo-chatbot.cpuMillicores" . | float64 | int64) "m" 1000 (list "" "k" "M" "G" "T" "P" "E")) -}}
+{{- end }}
+
+{{- define "todo-chatbot.canonicalMemory" -}}
+{{- $bytes := include "todo-chatbot.memoryBytes" . | float64 | int64 -}}
+{{- if and (hasSuffix "i" .) (ge $bytes 1024) -}}
+{{- include "todo-chatbot.largestWholeSuffix" (list $bytes "" 1024 (list "Ki" "Mi" "Gi" "Ti" "Pi" "Ei")) -}}
+{{- else -}}
+{{- include "todo-chatbot.largestWholeSuffix" (list $bytes "" 1000 (list "k" "M" "G" "T" "P" "E")) -}}
+{{- end -}}
+{{- end }}
+
 {{- define "todo-chatbot.validate" -}}
 {{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
 {{- range $component := list "backend" "frontend" -}}

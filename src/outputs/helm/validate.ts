@@ -1,19 +1,23 @@
-import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, MEMORY_FACTORS, QUANTITY_CEILING, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
+import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
 import { SECRET_FIELDS } from '../../config/schema';
-import { CHART_NAME } from '../../model/names';
+import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
 const CPU_HELPER = `${CHART_NAME}.cpuMillicores`;
 const MEMORY_HELPER = `${CHART_NAME}.memoryBytes`;
+const WHOLE_SUFFIX_HELPER = `${CHART_NAME}.largestWholeSuffix`;
 
 // Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
 const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
 
 /**
- * cpuMillicores and memoryBytes of src/config/rules.ts, step for step: the schema has already checked
- * the format, so a quantity is digits with at most one suffix (CPU: "m", or a fraction of 3 digits).
+ * cpuMillicores, memoryBytes, canonicalCpu and canonicalMemory of src/config/rules.ts, step for step:
+ * the schema has already checked the format, so a quantity is digits with at most one suffix (CPU: "m",
+ * or a fraction of 3 digits).
  */
 function quantityHelpers(): string {
+  const DECIMAL = DECIMAL_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
+  const BINARY = BINARY_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
   const factors = Object.entries(MEMORY_FACTORS).map(([suffix, factor]) => `${JSON.stringify(suffix)} ${factor}`).join(' ');
   return `{{- define "${CPU_HELPER}" -}}
 {{- if hasSuffix "m" . -}}
@@ -29,6 +33,35 @@ function quantityHelpers(): string {
 {{- define "${MEMORY_HELPER}" -}}
 {{- $suffix := regexFind "[A-Za-z]*$" . -}}
 {{- mulf (trimSuffix $suffix . | float64) (index (dict ${factors}) $suffix) -}}
+{{- end }}
+
+{{- define "${WHOLE_SUFFIX_HELPER}" -}}
+{{- $amount := index . 0 | int64 -}}
+{{- $suffix := index . 1 -}}
+{{- $base := index . 2 | int64 -}}
+{{- $dividing := true -}}
+{{- range $next := index . 3 -}}
+{{- if and $dividing (ne $amount 0) (eq (mod $amount $base) 0) -}}
+{{- $amount = div $amount $base -}}
+{{- $suffix = $next -}}
+{{- else -}}
+{{- $dividing = false -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $amount 0 -}}0{{- else -}}{{- printf "%d%s" $amount $suffix -}}{{- end -}}
+{{- end }}
+
+{{- define "${CANONICAL_QUANTITY_HELPER.cpu}" -}}
+{{- include "${WHOLE_SUFFIX_HELPER}" (list (include "${CPU_HELPER}" . | float64 | int64) "m" 1000 (list "" ${DECIMAL})) -}}
+{{- end }}
+
+{{- define "${CANONICAL_QUANTITY_HELPER.memory}" -}}
+{{- $bytes := include "${MEMORY_HELPER}" . | float64 | int64 -}}
+{{- if and (hasSuffix "i" .) (ge $bytes 1024) -}}
+{{- include "${WHOLE_SUFFIX_HELPER}" (list $bytes "" 1024 (list ${BINARY})) -}}
+{{- else -}}
+{{- include "${WHOLE_SUFFIX_HELPER}" (list $bytes "" 1000 (list ${DECIMAL})) -}}
+{{- end -}}
 {{- end }}`;
 }
 
