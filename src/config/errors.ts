@@ -52,8 +52,10 @@ export function describeAllowed(schemaNode: JsonSchema): string {
       return `true or false${orNull}`;
     case 'string': {
       const format = node.pattern ? allowedForPattern(node.pattern) ?? `a string matching ${node.pattern}` : 'a string';
-      const length = node.maxLength !== undefined && !format.includes('at most') ? ` (at most ${node.maxLength} characters)` : '';
-      return `${format}${length}${orNull}`;
+      const most = node.maxLength !== undefined && !format.includes('at most') ? `at most ${node.maxLength} characters` : '';
+      const least = node.minLength ? `at least ${node.minLength} character${node.minLength === 1 ? '' : 's'}` : '';
+      const length = [least, most].filter(Boolean).join(', ');
+      return `${format}${length ? ` (${length})` : ''}${orNull}`;
     }
     case 'array':
       return `a list${node.maxItems !== undefined ? ` of at most ${node.maxItems} items` : ''}${orNull}`;

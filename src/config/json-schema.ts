@@ -15,6 +15,7 @@ export interface JsonSchema {
   pattern?: string;
   minimum?: number;
   maximum?: number;
+  minLength?: number;
   maxLength?: number;
   maxProperties?: number;
   minItems?: number;

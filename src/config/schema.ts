@@ -46,7 +46,8 @@ const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 
 const envVarSchema = z.strictObject({
   name: text(formats.envName, 253).describe('Variable name.'),
-  value: freeText().describe('Variable value (plain text; put secrets in the Secret instead).'),
+  // Not empty: the API server drops an empty value, and every later `kubectl apply` would put it back (found by the control plane tier).
+  value: freeText().min(1).describe('Variable value, not empty (plain text; put secrets in the Secret instead).'),
 });
 
 function componentSchema(tier: string, allowedServiceTypes: readonly [string, ...string[]]) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { changesOfAnotherApply, createSecret, deleteNamespace, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, replicaSetsByDeployment, rolloutStatus, synthCommand } from './support/commands';
+import { changesOfAnotherApply, createSecret, withRegression, deleteNamespace, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, replicaSetsByDeployment, rolloutStatus, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const DEPLOYMENTS = ['todo-chatbot-backend', 'todo-chatbot-frontend'];
@@ -51,5 +51,20 @@ describe(`raw manifests on Kubernetes ${process.env.CLUSTER_VERSION}: README's k
     expect(kubectl(['get', 'namespace', NAMESPACE]).stderr).toContain('NotFound');
     expect(objectsIn('default', OUR_KINDS, RELEASE_SELECTOR)).toEqual([]);
     expect(kubectlOk(['get', 'clusterroles,clusterrolebindings,ingressclasses', '-l', RELEASE_SELECTOR, '-o', 'name'])).toBe('');
+  });
+
+  it('a container that may escalate privileges is refused by Pod Security admission, so this scenario catches it', () => {
+    kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
+    createSecret(NAMESPACE);
+    const escalating = withRegression(dist, (object) => {
+      if (object.kind === 'Deployment') delete object.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation;
+    });
+    const applied = kubectl(['apply', '-f', escalating]);
+    expect(applied.stderr).toContain('would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false');
+    expect(kubectl(['rollout', 'status', 'deployment/todo-chatbot-backend', '-n', NAMESPACE, '--timeout=10s']).status).not.toBe(0);
+    const events = kubectlJson(['get', 'events', '-n', NAMESPACE, '--field-selector', 'reason=FailedCreate']).items;
+    expect(events.map((event: { message: string }) => event.message).join('\n')).toMatch(/forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false/);
+    expect(kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', RELEASE_SELECTOR]).items).toEqual([]);
+    deleteNamespace(NAMESPACE);
   });
 });

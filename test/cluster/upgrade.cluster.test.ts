@@ -1,8 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
-import { createSecret, deleteNamespace, HELMS, helm, kubectl, kubectlJson, kubectlOk, rolloutStatus, Run, synthCommand } from './support/commands';
+import { createSecret, deleteNamespace, HELMS, helm, kubectl, kubectlJson, kubectlOk, rolloutStatus, Run, synthCommand, withRegression } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
@@ -20,16 +17,12 @@ function installPreviousRaw(): void {
 
 /** The current manifests with the backend Deployment's selector changed, as a careless refactoring of the labels would. */
 function withChangedSelector(dist: string): string {
-  const documents = parseAllDocuments(readFileSync(join(dist, '20-todo-chatbot.yaml'), 'utf8')).map((document) => document.toJS());
-  for (const object of documents) {
+  return withRegression(dist, (object) => {
     if (object.kind === 'Deployment' && object.metadata.name === 'todo-chatbot-backend') {
       object.spec.selector.matchLabels['app.kubernetes.io/component'] = 'api';
       object.spec.template.metadata.labels['app.kubernetes.io/component'] = 'api';
     }
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-changed-selector-')), '20-todo-chatbot.yaml');
-  writeFileSync(file, documents.map((object) => stringify(object)).join('---\n'));
-  return file;
+  });
 }
 
 /** Applies the current output over the previous one: what `kubectl apply -f dist/` does after a user pulls the new version. */

@@ -30,7 +30,7 @@ export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
         return fc.boolean();
       case 'string':
         if (!node.pattern || node.pattern === schemaPattern(formats.freeText.pattern)) {
-          return freeText(node.maxLength ?? 100).filter((value) => formats.freeText.pattern.test(value));
+          return freeText(node.maxLength ?? 100).filter((value) => formats.freeText.pattern.test(value) && value.length >= (node.minLength ?? 0));
         }
         return patterned(node);
       case 'array':

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { yamlStream } from '../../../src/outputs/yaml';
 import { Helm, helms } from '../../support/helm';
 
 /** What a command did: its exit status and everything it printed. */
@@ -148,4 +150,16 @@ export function replicaSetsByDeployment(namespace: string): ReplicaSetCounts {
 /** `kubectl rollout status` of every Deployment in the namespace; throws with its output when one does not complete. */
 export function rolloutStatus(namespace: string, deployments: readonly string[], timeout = '180s'): void {
   for (const deployment of deployments) kubectlOk(['rollout', 'status', `deployment/${deployment}`, '-n', namespace, `--timeout=${timeout}`]);
+}
+
+/**
+ * dist/20-todo-chatbot.yaml with one change made to its objects, written to a file of its own: what a
+ * regression in the model would ship. The scenarios that must catch such a regression apply this.
+ */
+export function withRegression(dist: string, change: (object: any) => void): string {
+  const objects = parseAllDocuments(readFileSync(join(dist, '20-todo-chatbot.yaml'), 'utf8')).map((document) => document.toJS());
+  objects.forEach(change);
+  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-regression-')), '20-todo-chatbot.yaml');
+  writeFileSync(file, yamlStream(objects));
+  return file;
 }
