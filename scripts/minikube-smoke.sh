@@ -97,6 +97,10 @@ explain_failure() {
     kubectl logs -n "$NAMESPACE" "deployment/$RELEASE-$component" --tail=50 --all-containers >&2 || true
     kubectl logs -n "$NAMESPACE" "deployment/$RELEASE-$component" --tail=50 --previous >&2 2>/dev/null || true
   done
+  if [ "$MODE" = helm ]; then
+    echo "--- logs of the helm test pods" >&2
+    kubectl logs -n "$NAMESPACE" -l "app.kubernetes.io/instance=$RELEASE,app.kubernetes.io/component=test" --tail=20 >&2 2>/dev/null || true
+  fi
   echo "See docs/troubleshooting.md for the usual causes." >&2
   exit 1
 }
@@ -143,9 +147,10 @@ deploy() {
     run kubectl apply -f "$DIST/"
   else
     local charts=("$DIST"/todo-chatbot-*.tgz)
-    echo "+ kubectl create namespace $NAMESPACE --dry-run=client -o yaml | kubectl apply -f -"
-    if [ "$DRY_RUN" = false ]; then
-      kubectl create namespace "$NAMESPACE" --dry-run=client -o yaml | kubectl apply -f -
+    # Created only when missing: README has you create it with kubectl create, and applying over that warns.
+    echo "+ kubectl get namespace $NAMESPACE || kubectl create namespace $NAMESPACE"
+    if [ "$DRY_RUN" = false ] && ! kubectl get namespace "$NAMESPACE" >/dev/null 2>&1; then
+      kubectl create namespace "$NAMESPACE"
     fi
     run kubectl label namespace "$NAMESPACE" pod-security.kubernetes.io/enforce=restricted --overwrite
     check_secret
@@ -197,7 +202,7 @@ else
   echo "skipped: the HTTP checks (--skip-http)"
 fi
 if [ "$MODE" = helm ]; then
-  run helm test "$RELEASE" -n "$NAMESPACE" --logs || explain_failure "helm test failed"
+  run helm test "$RELEASE" -n "$NAMESPACE" || explain_failure "helm test failed"
 fi
 if [ "$DRY_RUN" = true ]; then
   echo "dry run: nothing was run; the commands above are the whole flow"

@@ -15,6 +15,13 @@ describe('scripts/minikube-smoke.sh (checked here without a cluster)', () => {
     expect({ status: result.status, output: result.stdout }).toEqual({ status: 0, output: '' });
   });
 
+  (hasShellcheck || process.env.CI ? it : it.skip)("the control plane tier's scripts pass bash -n and shellcheck too", () => {
+    const scripts = ['test/cluster/build.sh', 'test/cluster/run.sh', 'test/cluster/go/pin.sh', '.ci/run'].map((script) => join(__dirname, '..', script));
+    for (const script of scripts) expect(spawnSync('bash', ['-n', script], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
+    const result = spawnSync('shellcheck', scripts, { encoding: 'utf8' });
+    expect({ status: result.status, output: result.stdout }).toEqual({ status: 0, output: '' });
+  });
+
   it('prints the whole Helm flow with --dry-run: tools, namespace, Secret, install, rollout, endpoints, helm test', () => {
     const result = spawnSync('bash', [SCRIPT, '--helm', '--dry-run', '--release', 'demo', '--namespace', 'chat'], { encoding: 'utf8' });
     expect(result.status).toBe(0);
@@ -23,7 +30,7 @@ describe('scripts/minikube-smoke.sh (checked here without a cluster)', () => {
       '+ command -v kubectl',
       '+ command -v curl',
       '+ command -v helm',
-      '+ kubectl create namespace chat --dry-run=client -o yaml | kubectl apply -f -',
+      '+ kubectl get namespace chat || kubectl create namespace chat',
       '+ kubectl label namespace chat pod-security.kubernetes.io/enforce=restricted --overwrite',
       '+ kubectl get secret demo-secrets -n chat',
       expect.stringMatching(/^\+ helm upgrade --install demo .*\/dist\/todo-chatbot-.*\.tgz -n chat --wait --timeout 180s$/),
@@ -33,7 +40,7 @@ describe('scripts/minikube-smoke.sh (checked here without a cluster)', () => {
       '+ curl -fsS --max-time 10 http://127.0.0.1:18000/health',
       '+ kubectl port-forward service/demo-frontend 18080:80 -n chat &',
       '+ curl -fsS --max-time 10 http://127.0.0.1:18080/',
-      '+ helm test demo -n chat --logs',
+      '+ helm test demo -n chat',
     ]);
   });
 

@@ -8,7 +8,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cache_root="${TODO_CHATBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-chatbot-k8s}"
 what=${1:?usage: build.sh kubernetes vMAJOR.MINOR | kwok}
 
-fingerprint() { cat "$@" "$here/build.sh" | sha256sum | cut -c1-12; }
+# Names a build by what goes into it: the pinned module files and the flags, not this script's prose.
+fingerprint() { cat "$@" | sha256sum | cut -c1-12; }
 
 # Builds into a temporary folder beside the final one and renames it, so that an interrupted build never
 # leaves a folder that looks complete.
@@ -25,20 +26,30 @@ build_into() {
   rm -rf "$dest"
   mv "$tmp" "$dest"
   trap - EXIT
+  # Builds of the same version from older pins are dead weight (some 400 MB each).
+  local stale
+  for stale in "${dest%-*}"-*; do
+    [[ "$stale" == "$dest" || "$stale" == *.partial.* ]] || rm -rf "$stale"
+  done
   echo "$dest"
 }
 
-build_kubernetes() {
-  local modfile=$1 version=$2 out=$3
+# The version stamps hack/lib/version.sh sets: helm compares Chart.yaml's kubeVersion with what the API
+# server reports, and an unstamped build reports v0.0.0.
+kubernetes_ldflags() {
+  local version=$1
   [[ $version =~ ^v1\.([0-9]+)\. ]]
-  local minor=${BASH_REMATCH[1]}
-  # The version stamps hack/lib/version.sh sets: helm compares Chart.yaml's kubeVersion with what the API
-  # server reports, and an unstamped build reports v0.0.0.
-  local ldflags="-s -w"
+  local minor=${BASH_REMATCH[1]} ldflags="-s -w"
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldflags+=" -X $pkg.gitVersion=$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
   done
+  echo "$ldflags"
+}
+
+build_kubernetes() {
+  local modfile=$1 version=$2 out=$3 ldflags
+  ldflags=$(kubernetes_ldflags "$version")
   (cd "$here/go" && go build -modfile="$modfile" -trimpath -ldflags="$ldflags" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl ./etcd)
@@ -65,7 +76,7 @@ case $what in
     version=$(cd "$here/go" && go mod edit -modfile="$modfile" -json | node -e '
       const mod = JSON.parse(require("fs").readFileSync(0, "utf8"));
       process.stdout.write(mod.Require.find((r) => r.Path === "k8s.io/kubernetes").Version)')
-    key=$(fingerprint "$here/go/$modfile" "$here/go/${modfile%.mod}.sum" "$here/go/etcd/main.go")
+    key=$(fingerprint "$here/go/$modfile" "$here/go/${modfile%.mod}.sum" "$here/go/etcd/main.go" <(kubernetes_ldflags "$version"))
     build_into "$cache_root/kubernetes-$version-$key" build_kubernetes "$modfile" "$version"
     ;;
   kwok)

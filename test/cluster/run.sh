@@ -7,7 +7,7 @@
 #   npm run test:cluster -- -t 'helm v3'               # arguments go to jest
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-mapfile -t minors < <(ls test/cluster/go | sed -n 's/^kubernetes-\(v1\.[0-9]*\)\.mod$/\1/p' | sort -t. -k2,2n -r)
+mapfile -t minors < <(for modfile in test/cluster/go/kubernetes-v1.*.mod; do basename "$modfile" .mod; done | sed 's/^kubernetes-//' | sort -t. -k2,2nr)
 if [[ -n "${CLUSTER_KUBERNETES_MINOR:-}" ]]; then minors=("$CLUSTER_KUBERNETES_MINOR"); fi
 test/cluster/build.sh kwok >/dev/null
 for minor in "${minors[@]}"; do

@@ -46,7 +46,7 @@ describe(`upgrade from the previous release (chart 0.1.0) on Kubernetes ${proces
     installPreviousRaw();
     const upgraded = upgradeRaw(withChangedSelector(dist));
     expect(upgraded.status).not.toBe(0);
-    expect(upgraded.stderr).toMatch(/Deployment\.apps "todo-chatbot-backend" is invalid: spec\.selector: Invalid value: .*field is immutable/);
+    expect(upgraded.stderr).toMatch(/The Deployment "todo-chatbot-backend" is invalid: spec\.selector: Invalid value: .*field is immutable/);
   });
 
   it.each(HELMS.map((which) => [which.major, which] as const))('helm v%i: helm upgrade from the previous chart to the current one succeeds and rolls out', (_major, which) => {
