@@ -143,6 +143,7 @@ export function helmSuite(major: Helm['major']): void {
       ['frontend.service.type=ExternalName', 'type'],
       ['backend.image.pullPolicy=Sometimes', 'pullPolicy'],
       ['config.logLevel=loud', 'logLevel'],
+      ['frontend.extraEnv[0].name=FEATURE,frontend.extraEnv[0].value=', 'value'],
     ])('refuses --set %s through the schema, naming the key', (assignment, key) => {
       const run = runHelm(helm, ['template', 'todo-chatbot', tgz, '--set', assignment]);
       expect(run.status).not.toBe(0);
