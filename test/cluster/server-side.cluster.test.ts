@@ -36,7 +36,8 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
   const { tgz } = synthCommand();
   afterAll(() => {
     const ours = [...createdNamespaces].filter((name) => !['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name));
-    if (ours.length > 0) kubectl(['delete', 'namespace', ...ours, '--wait=false']);
+    // Waited for: the next scenario file uses README's namespace, which the refusal cases create too.
+    if (ours.length > 0) kubectl(['delete', 'namespace', ...ours, '--wait=true', '--timeout=300s']);
   });
 
   it(`accepts the raw objects of ${SWEEP_RUNS} random valid settings (--dry-run=server --validate=strict): no refusal, no warning`, () => {
