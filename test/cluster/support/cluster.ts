@@ -144,25 +144,20 @@ function tail(path: string, lines = 30): string {
 }
 
 /**
- * Processes started here die with the process that started them, even when it is killed outright
- * (setpriv --pdeathsig), and are stopped on exit, SIGINT and SIGTERM.
+ * Every process started here dies the moment the process that started it does, however that ends:
+ * setpriv --pdeathsig makes the kernel send it SIGKILL. Ctrl-C therefore stops everything at once (the
+ * runner dies of it; no handler here delays that), and so does a killed runner. Each one runs in its own
+ * process group, so Ctrl-C does not start the API server's slow graceful shutdown first.
  */
 const running = new Set<Started>();
-function killAllNow(): void {
-  for (const process_ of running) process_.child.kill('SIGKILL');
-}
-process.once('exit', killAllNow);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(signal, () => {
-    killAllNow();
-    process.exit(128 + ({ SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const)[signal]);
-  });
-}
+process.once('exit', () => {
+  for (const started of running) started.child.kill('SIGKILL');
+});
 
 function launch(dir: string, name: string, binary: string, args: string[]): Started {
   const log = join(dir, 'logs', `${name}.log`);
   const fd = openSync(log, 'a');
-  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { cwd: dir, stdio: ['ignore', fd, fd] });
+  const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
   closeSync(fd);
   const started: Started = { name, child, log };
   running.add(started);
