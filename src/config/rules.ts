@@ -29,11 +29,7 @@ function userEnvNameProblem(name: string, noun: string): string | undefined {
   return undefined;
 }
 
-/**
- * Quantities as numbers, computed as the chart's `todo-chatbot.quantity` helper computes them (the same
- * float64 operations in the same order), so both outputs draw the line in the same place. Exact for any
- * size a node has: CPU in whole millicores, memory in bytes from an integer times a power of 2 or 10.
- */
+/** Bytes per unit of each memory suffix the schema allows. */
 export const MEMORY_FACTORS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
 /**
@@ -42,6 +38,12 @@ export const MEMORY_FACTORS: Readonly<Record<string, number>> = { '': 1, k: 1e3,
  */
 export const QUANTITY_CEILING = { cpu: '1024', memory: '64Ti' } as const;
 
+/**
+ * Quantities as numbers, computed as the chart's `todo-chatbot.cpuMillicores` and `memoryBytes` helpers
+ * compute them (the same float64 operations in the same order), so both outputs draw the line in the
+ * same place. Exact for any size a node has: CPU in whole millicores, memory in bytes from an integer
+ * times a power of 2 or 10.
+ */
 export function cpuMillicores(quantity: string): number {
   if (quantity.endsWith('m')) return Number(quantity.slice(0, -1));
   const [whole, fraction = ''] = quantity.split('.');

@@ -16,8 +16,8 @@ const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
  * or a fraction of 3 digits).
  */
 function quantityHelpers(): string {
-  const DECIMAL = DECIMAL_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
-  const BINARY = BINARY_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
+  const decimal = DECIMAL_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
+  const binary = BINARY_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
   const factors = Object.entries(MEMORY_FACTORS).map(([suffix, factor]) => `${JSON.stringify(suffix)} ${factor}`).join(' ');
   return `{{- define "${CPU_HELPER}" -}}
 {{- if hasSuffix "m" . -}}
@@ -52,15 +52,15 @@ function quantityHelpers(): string {
 {{- end }}
 
 {{- define "${CANONICAL_QUANTITY_HELPER.cpu}" -}}
-{{- include "${WHOLE_SUFFIX_HELPER}" (list (include "${CPU_HELPER}" . | float64 | int64) "m" 1000 (list "" ${DECIMAL})) -}}
+{{- include "${WHOLE_SUFFIX_HELPER}" (list (include "${CPU_HELPER}" . | float64 | int64) "m" 1000 (list "" ${decimal})) -}}
 {{- end }}
 
 {{- define "${CANONICAL_QUANTITY_HELPER.memory}" -}}
 {{- $bytes := include "${MEMORY_HELPER}" . | float64 | int64 -}}
 {{- if and (hasSuffix "i" .) (ge $bytes 1024) -}}
-{{- include "${WHOLE_SUFFIX_HELPER}" (list $bytes "" 1024 (list ${BINARY})) -}}
+{{- include "${WHOLE_SUFFIX_HELPER}" (list $bytes "" 1024 (list ${binary})) -}}
 {{- else -}}
-{{- include "${WHOLE_SUFFIX_HELPER}" (list $bytes "" 1000 (list ${DECIMAL})) -}}
+{{- include "${WHOLE_SUFFIX_HELPER}" (list $bytes "" 1000 (list ${decimal})) -}}
 {{- end -}}
 {{- end }}`;
 }

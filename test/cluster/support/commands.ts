@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { yamlStream } from '../../../src/outputs/yaml';
-import { Helm, helms } from '../../support/helm';
+import { Helm, helms, runHelm } from '../../support/helm';
 
 /** What a command did: its exit status and everything it printed. */
 export interface Run {
@@ -45,35 +45,34 @@ export function kubectlJson(args: readonly string[], input?: string): any {
 const ALWAYS_REPORTED_CONFIGURED = /^poddisruptionbudget\.policy\/\S+ configured$/;
 
 /**
- * Applies the same manifests again (`-f FILE` or `-f -` with `input`) and says what that changed: every
- * line kubectl printed that is not "unchanged" (bar the PDB quirk), and every object whose stored
+ * Applies the same manifests again (`-f FILE` or `-f -` with `input`) and says what that changed: any
+ * warning, every line kubectl printed that is not "unchanged" (bar the PDB quirk), and every object whose stored
  * content (all but its status and bookkeeping, which controllers keep writing) differs afterwards. An
  * empty list means the second apply changed nothing.
  */
 export function changesOfAnotherApply(fileArgs: readonly string[], input?: string): string[] {
   const content = ({ status: _status, metadata: { resourceVersion: _version, managedFields: _fields, ...metadata }, ...rest }: any) => JSON.stringify({ ...rest, metadata });
-  const versions = () => new Map<string, string>(kubectlJson(['get', ...fileArgs], input).items.map((o: any) => [`${o.kind}/${o.metadata.name}`, content(o)]));
-  const before = versions();
+  const stored = () => new Map<string, string>(kubectlJson(['get', ...fileArgs], input).items.map((o: any) => [`${o.kind}/${o.metadata.name}`, content(o)]));
+  const before = stored();
   // At -v=8 kubectl logs (on stderr) the body of each patch it sends: the field it keeps re-sending is the finding.
   const applied = kubectl(['apply', '-v=8', ...fileArgs], input);
   if (applied.status !== 0) return [`kubectl apply failed: ${applied.stderr}`];
-  const after = versions();
+  const after = stored();
+  const warnings = applied.stderr.split('\n').filter((line) => line.startsWith('Warning:'));
   const patches = [...applied.stderr.matchAll(/"Request Body" body="(\{.+\})"$/gm)].map(([, body]) => body.replace(/\\"/g, '"'));
   const reported = applied.stdout
     .trim()
     .split('\n')
     .filter((line) => !line.endsWith(' unchanged') && !ALWAYS_REPORTED_CONFIGURED.test(line))
     .map((line) => `${line}; patches sent: ${patches.join(' ')}`);
-  const moved = [...after].filter(([object, stored]) => before.get(object) !== stored).map(([object]) => `${object} changed`);
-  return [...reported, ...moved];
+  const changed = [...after].filter(([object, content]) => before.get(object) !== content).map(([object]) => `${object} changed`);
+  return [...warnings, ...reported, ...changed];
 }
 
 /** Helm v4 and v3, the same binaries as the Helm tests of npm test. */
 export const HELMS: readonly Helm[] = helms();
 
-export function helm(which: Helm, args: readonly string[]): Run {
-  return run(which.path, args);
-}
+export const helm: (which: Helm, args: readonly string[]) => Run = runHelm;
 
 export function helmOk(which: Helm, args: readonly string[]): string {
   return orThrow(`helm v${which.major} ${args.join(' ')}`, helm(which, args));
