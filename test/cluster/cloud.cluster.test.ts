@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changesOfAnotherApply, createSecret, deleteNamespace, HELMS, helm, kubectl, kubectlJson, kubectlOk, objectsIn, rolloutStatus, synthCommand } from './support/commands';
+import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlJson, kubectlOk, objectsIn, rawNamespaceWithSecret, rolloutStatus, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
@@ -54,8 +54,7 @@ describe(`the cloud profile with every feature on, on Kubernetes ${process.env.C
   afterAll(() => kubectl(['delete', 'ingressclass', 'nginx', '--ignore-not-found']));
 
   it('raw: PDB, HPA, NetworkPolicies and Ingress are accepted without a warning, and a second apply leaves the HPA its replicas', async () => {
-    kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
-    createSecret(NAMESPACE);
+    rawNamespaceWithSecret(dist, NAMESPACE);
     const applied = kubectl(['apply', '-f', `${dist}/`]);
     expect(applied).toMatchObject({ status: 0, stderr: '' });
     expect(objectsIn(NAMESPACE, CLOUD_KINDS).filter((name) => !name.includes('-tests'))).toEqual(EXPECTED_CLOUD_OBJECTS);
@@ -67,9 +66,7 @@ describe(`the cloud profile with every feature on, on Kubernetes ${process.env.C
   });
 
   it.each(HELMS.map((which) => [which.major, which] as const))('helm v%i: the same objects install, and helm upgrade leaves the HPA its replicas', async (_major, which) => {
-    kubectlOk(['create', 'namespace', NAMESPACE]);
-    kubectlOk(['label', 'namespace', NAMESPACE, 'pod-security.kubernetes.io/enforce=restricted']);
-    createSecret(NAMESPACE);
+    helmNamespaceWithSecret(NAMESPACE);
     const installed = helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, '-f', cloudValues, '-f', valuesFile, '--wait', '--timeout', '180s']);
     expect(installed.stderr).toBe('');
     expect(installed.status).toBe(0);

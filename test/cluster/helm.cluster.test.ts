@@ -1,4 +1,4 @@
-import { createSecret, deleteNamespace, HELMS, helm, helmOk, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, replicaSetsByDeployment, synthCommand } from './support/commands';
+import { deleteNamespace, helm, helmNamespaceWithSecret, helmOk, HELMS, kubectl, kubectlJson, objectsIn, OUR_KINDS, replicaSetsByDeployment, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
@@ -13,9 +13,7 @@ describe.each(HELMS.map((which) => [which.major, which] as const))(`the chart on
   afterAll(() => deleteNamespace(NAMESPACE));
 
   it('kubectl create namespace, label it restricted, create the Secret, helm install --wait: deployed, NOTES printed', () => {
-    kubectlOk(['create', 'namespace', NAMESPACE]);
-    kubectlOk(['label', 'namespace', NAMESPACE, 'pod-security.kubernetes.io/enforce=restricted']);
-    createSecret(NAMESPACE);
+    helmNamespaceWithSecret(NAMESPACE);
     const installed = helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, '--create-namespace', '--wait', '--timeout', '180s']);
     expect(installed.stderr).toBe('');
     expect(installed.status).toBe(0);

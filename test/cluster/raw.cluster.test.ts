@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { changesOfAnotherApply, createSecret, withRegression, deleteNamespace, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, replicaSetsByDeployment, rolloutStatus, synthCommand } from './support/commands';
+import { changesOfAnotherApply, createSecret, deleteNamespace, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, rawNamespaceWithSecret, replicaSetsByDeployment, rolloutStatus, synthCommand, withRegression } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const DEPLOYMENTS = ['todo-chatbot-backend', 'todo-chatbot-frontend'];
@@ -54,8 +54,7 @@ describe(`raw manifests on Kubernetes ${process.env.CLUSTER_VERSION}: README's k
   });
 
   it('a container that may escalate privileges is refused by Pod Security admission, so this scenario catches it', () => {
-    kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
-    createSecret(NAMESPACE);
+    rawNamespaceWithSecret(dist, NAMESPACE);
     const escalating = withRegression(dist, (object) => {
       if (object.kind === 'Deployment') delete object.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation;
     });

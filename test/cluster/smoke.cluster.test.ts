@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { NODE_NAME } from './support/cluster';
-import { createSecret, deleteNamespace, HELMS, kubectlOk, pathWithHelm, runScript, synthCommand } from './support/commands';
+import { createSecret, deleteNamespace, HELMS, kubectlOk, pathWithHelm, rawNamespaceWithSecret, runScript, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const SCRIPT = 'scripts/minikube-smoke.sh';
@@ -11,8 +11,7 @@ describe(`${SCRIPT} on Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
   afterEach(() => deleteNamespace(NAMESPACE));
 
   it('--raw --skip-http: applies, waits for the rollout and passes', () => {
-    kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
-    createSecret(NAMESPACE);
+    rawNamespaceWithSecret(dist, NAMESPACE);
     const smoke = runScript(SCRIPT, ['--raw', '--skip-http', '--dist', dist, '--timeout', '120s'], process.env);
     expect({ status: smoke.status, stderr: smoke.stderr }).toEqual({ status: 0, stderr: '' });
     expect(smoke.stdout).toContain('skipped: the HTTP checks (--skip-http)');
@@ -39,8 +38,7 @@ describe(`${SCRIPT} on Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
     // No room on any node (the only one cordoned): the pods stay Pending, as on a full cluster.
     kubectlOk(['cordon', NODE_NAME]);
     try {
-      kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
-      createSecret(NAMESPACE);
+      rawNamespaceWithSecret(dist, NAMESPACE);
       const smoke = runScript(SCRIPT, ['--raw', '--skip-http', '--dist', dist, '--timeout', '10s'], process.env);
       expect(smoke.status).toBe(1);
       expect(smoke.stderr).toContain('--- smoke test FAILED: deployment todo-chatbot-backend did not become ready within 10s');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createSecret, deleteNamespace, HELMS, helm, kubectl, kubectlJson, kubectlOk, rolloutStatus, Run, synthCommand, withRegression } from './support/commands';
+import { deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlJson, kubectlOk, rawNamespaceWithSecret, rolloutStatus, Run, synthCommand, withRegression } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
@@ -9,8 +9,7 @@ const PREVIOUS = join(__dirname, 'fixtures', 'release-0.1.0');
 
 /** Installs the previous raw manifests as README said then, and waits for them. */
 function installPreviousRaw(): void {
-  kubectlOk(['apply', '-f', join(PREVIOUS, '00-namespace.yaml')]);
-  createSecret(NAMESPACE);
+  rawNamespaceWithSecret(PREVIOUS, NAMESPACE);
   kubectlOk(['apply', '-f', join(PREVIOUS, '20-todo-chatbot.yaml')]);
   rolloutStatus(NAMESPACE, DEPLOYMENTS);
 }
@@ -50,9 +49,7 @@ describe(`upgrade from the previous release (chart 0.1.0) on Kubernetes ${proces
   });
 
   it.each(HELMS.map((which) => [which.major, which] as const))('helm v%i: helm upgrade from the previous chart to the current one succeeds and rolls out', (_major, which) => {
-    kubectlOk(['create', 'namespace', NAMESPACE]);
-    kubectlOk(['label', 'namespace', NAMESPACE, 'pod-security.kubernetes.io/enforce=restricted']);
-    createSecret(NAMESPACE);
+    helmNamespaceWithSecret(NAMESPACE);
     const previousChart = join(PREVIOUS, 'todo-chatbot-0.1.0.tgz');
     expect(helm(which, ['install', RELEASE, previousChart, '-n', NAMESPACE, '--wait', '--timeout', '180s'])).toMatchObject({ status: 0 });
     const upgraded = helm(which, ['upgrade', RELEASE, tgz, '-n', NAMESPACE, '--wait', '--timeout', '180s']);

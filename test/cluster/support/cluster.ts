@@ -1,9 +1,9 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { adminRequest } from './api';
 
 /**
  * A real Kubernetes control plane on 127.0.0.1: etcd, kube-apiserver (PodSecurity admission on, as by
@@ -103,32 +103,6 @@ function kubeconfig(dir: string, server: string, identity: string): string {
   return path;
 }
 
-/** GET over HTTPS with the admin certificate; resolves to the status code and body, or to undefined on a connection error. */
-function adminGet(dir: string, port: number, path: string): Promise<{ status: number; body: string } | undefined> {
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        ca: readFileSync(join(dir, 'ca.crt')),
-        cert: readFileSync(join(dir, 'admin.crt')),
-        key: readFileSync(join(dir, 'admin.key')),
-        timeout: 5000,
-      },
-      (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      },
-    );
-    req.on('error', () => resolve(undefined));
-    req.on('timeout', () => req.destroy());
-    req.end();
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Started {
@@ -188,14 +162,6 @@ async function waitFor(started: Started, what: string, ready: () => Promise<bool
   throw new Error(`${started.name} did not reach "${what}" within ${START_TIMEOUT_MS / 1000} s; the end of ${started.log}:\n${tail(started.log)}`);
 }
 
-function kubectlJson(binDir: string, kubeconfigPath: string, args: string[]): any {
-  try {
-    return JSON.parse(execFileSync(join(binDir, 'kubectl'), ['--kubeconfig', kubeconfigPath, ...args, '-o', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  } catch {
-    return undefined;
-  }
-}
-
 /** Starts the control plane; on any failure stops what did start and throws, naming the binary that failed. */
 export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-cluster-'));
@@ -252,9 +218,10 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
       '--profiling=false',
     ]);
     processes.push(apiserver);
-    await waitFor(apiserver, 'ready (/readyz)', async () => (await adminGet(dir, apiPort, '/readyz'))?.status === 200);
-
     const server = `https://127.0.0.1:${apiPort}`;
+    const api = (method: string, path: string, body?: object) => adminRequest(dir, server, method, path, body);
+    await waitFor(apiserver, 'ready (/readyz)', async () => (await api('GET', '/readyz'))?.status === 200);
+
     const admin = kubeconfig(dir, server, 'admin');
     const controllerManager = launch(dir, 'kube-controller-manager', bin('kube-controller-manager'), [
       `--kubeconfig=${kubeconfig(dir, server, 'controller-manager')}`,
@@ -292,18 +259,17 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
     const loadBalancer = launch(dir, 'load-balancer', process.execPath, ['-r', join(__dirname, '..', '..', '..', 'scripts', 'register.js'), join(__dirname, 'load-balancer.ts'), server, dir]);
     processes.push(loadBalancer);
 
-    const kubectl = join(binaries.kubernetesDir, 'kubectl');
-    writeFileSync(join(dir, 'node.json'), JSON.stringify(NODE));
-    execFileSync(kubectl, ['--kubeconfig', admin, 'create', '-f', join(dir, 'node.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const created = await api('POST', '/api/v1/nodes', NODE);
+    if (created?.status !== 201) throw new Error(`the API server did not create node ${NODE_NAME}: ${created?.status} ${created?.body}`);
     await waitFor(kwok, `node ${NODE_NAME} Ready`, async () => {
-      const node = kubectlJson(binaries.kubernetesDir, admin, ['get', 'node', NODE_NAME]);
-      return node?.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
+      const node = JSON.parse((await api('GET', `/api/v1/nodes/${NODE_NAME}`))?.body ?? '{}');
+      return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
     });
     // The ServiceAccount controller has run once the default namespace has its ServiceAccount.
-    await waitFor(controllerManager, 'the default ServiceAccount exists', async () => kubectlJson(binaries.kubernetesDir, admin, ['get', 'serviceaccount', 'default', '-n', 'default']) !== undefined);
+    await waitFor(controllerManager, 'the default ServiceAccount exists', async () => (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default'))?.status === 200);
     for (const started of processes) if (started.exited) throw new Error(`${started.name} ${started.exited}; the end of ${started.log}:\n${tail(started.log)}`);
 
-    const version = JSON.parse((await adminGet(dir, apiPort, '/version'))?.body ?? '{}').gitVersion as string;
+    const version = JSON.parse((await api('GET', '/version'))?.body ?? '{}').gitVersion as string;
     return { dir, kubeconfig: admin, binDir: binaries.kubernetesDir, version, stop };
   } catch (error) {
     await stop();

@@ -107,7 +107,7 @@ export function synthCommand(args: readonly string[] = [], env: NodeJS.ProcessEn
 }
 
 /** Stand-in values for README's `kubectl create secret generic`: not secrets, nothing here connects anywhere. */
-export const TEST_SECRET_LITERALS = [
+const TEST_SECRET_LITERALS = [
   '--from-literal=DATABASE_URL=postgresql://user:not-a-password@db.invalid/todo?sslmode=require',
   '--from-literal=OPENAI_API_KEY=sk-not-a-key',
   '--from-literal=BETTER_AUTH_SECRET=not-a-secret',
@@ -116,6 +116,19 @@ export const TEST_SECRET_LITERALS = [
 /** README's Secret command, for a release's Secret in its namespace. */
 export function createSecret(namespace: string, name = 'todo-chatbot-secrets'): void {
   kubectlOk(['create', 'secret', 'generic', name, '-n', namespace, ...TEST_SECRET_LITERALS]);
+}
+
+/** README's raw path up to `kubectl apply -f dist/`: the Namespace from `dist` (or an older release's folder), then the Secret. */
+export function rawNamespaceWithSecret(dist: string, namespace: string): void {
+  kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
+  createSecret(namespace);
+}
+
+/** README's Helm path up to `helm install`: create the namespace, label it restricted, create the Secret. */
+export function helmNamespaceWithSecret(namespace: string): void {
+  kubectlOk(['create', 'namespace', namespace]);
+  kubectlOk(['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted']);
+  createSecret(namespace);
 }
 
 /** Deletes a namespace and waits until it is gone (the namespace controller empties it first). */
