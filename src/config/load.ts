@@ -40,7 +40,7 @@ export function validateRelease(input: Release): Release {
   const names: Record<string, string> = { name: '--release-name', namespace: '--namespace' };
   const lines = parsed.error.issues.map((issue) => {
     const flag = names[String(issue.path[0])] ?? formatPath(issue.path);
-    const allowed = issue.path[0] === 'name' ? 'a DNS-1035 label of at most 53 characters' : 'a DNS-1123 label of at most 63 characters, not kube-*';
+    const allowed = issue.path[0] === 'name' ? 'a DNS-1035 label of at most 53 characters' : 'a DNS-1123 label of at most 63 characters, not default or kube-*';
     return `${flag}: expected ${allowed} (lowercase letters, digits and "-"), got ${JSON.stringify(input[issue.path[0] as keyof Release])}`;
   });
   throw new ConfigError(lines);

@@ -200,9 +200,10 @@ export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];
 export const releaseSchema = z.strictObject({
   // Helm refuses release names over 53 characters; the longest suffix we add ("-frontend") keeps names within 63.
   name: text(formats.dnsLabelStartingWithLetter, 53).describe('Release name, the prefix of every resource name.'),
-  // The raw output writes a Namespace object with Pod Security labels: never onto the system namespaces.
+  // The raw output writes a Namespace object with Pod Security labels, and README's uninstall deletes it:
+  // never the namespaces the cluster owns. Helm users pick any namespace with `helm install -n`.
   namespace: text(formats.dnsLabel, 63)
-    .refine((name) => !name.startsWith('kube-'))
+    .refine((name) => !name.startsWith('kube-') && name !== 'default')
     .describe('Namespace everything is deployed into.'),
 });
 

@@ -12,20 +12,29 @@ export interface NetworkPolicyProps {
   /** The suffix of the policy's name (`<release>-<suffix>`). */
   readonly suffix: string;
   readonly spec: PolicySpec;
+  /**
+   * Whether the policy only lets `helm test` pods through: then it is part of the chart alone, labelled
+   * as test wiring, since the raw manifests have no test pods for it to select.
+   * @default false
+   */
+  readonly forHelmTest?: boolean;
 }
 
 /** One NetworkPolicy, present when `networkPolicy.enabled`. */
 export class NetworkPolicy extends Construct {
-  constructor(scope: Construct, id: string, { ctx, suffix, spec }: NetworkPolicyProps) {
+  constructor(scope: Construct, id: string, { ctx, suffix, spec, forHelmTest = false }: NetworkPolicyProps) {
     super(scope, id);
-    ctx.whenObject({ truthy: 'networkPolicy.enabled' }, () =>
-      kubeObject<k8s.KubeNetworkPolicyProps>(this, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: suffixedName(ctx, suffix), namespace: ctx.release.namespace, labels: labels(ctx) },
-        body: { spec },
-      }),
-    );
+    const build = () =>
+      ctx.whenObject({ truthy: 'networkPolicy.enabled' }, () =>
+        kubeObject<k8s.KubeNetworkPolicyProps>(this, {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          metadata: { name: suffixedName(ctx, suffix), namespace: ctx.release.namespace, labels: forHelmTest ? labels(ctx, 'test') : labels(ctx) },
+          body: { spec },
+        }),
+      );
+    if (forHelmTest) ctx.helmTest(build);
+    else build();
   }
 }
 
@@ -38,9 +47,10 @@ const DNS: Wire<k8s.NetworkPolicyEgressRule> = {
 };
 
 /**
- * Deny by default in the namespace, then allow: anyone to the frontend's port; the frontend (and the
- * helm test pods) to the backend's port; DNS for all; the backend to the outside world on its egress
- * ports (HTTPS for OpenAI, Postgres for Neon) but not into the cluster's private ranges.
+ * Deny by default in the namespace, then allow: anyone to the frontend's port; the frontend to the
+ * backend's port; DNS for all; the backend to the outside world on its egress ports (HTTPS for OpenAI,
+ * Postgres for Neon) but not into the cluster's private ranges. The chart adds two policies for its
+ * `helm test` pods: out to both Services, and into the backend.
  */
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, { ctx }: { readonly ctx: ModelContext }) {
@@ -64,7 +74,7 @@ export class NetworkPolicies extends Construct {
       spec: {
         ...pods('backend'),
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [pods('frontend'), pods('test')], ports: http }],
+        ingress: [{ from: [pods('frontend')], ports: http }],
         egress: [
           DNS,
           {
@@ -77,7 +87,14 @@ export class NetworkPolicies extends Construct {
     new NetworkPolicy(this, 'tests', {
       ctx,
       suffix: 'tests',
+      forHelmTest: true,
       spec: { ...pods('test'), policyTypes: ['Egress'], egress: [DNS, { to: [pods('backend'), pods('frontend')], ports: http }] },
+    });
+    new NetworkPolicy(this, 'tests-to-backend', {
+      ctx,
+      suffix: 'tests-to-backend',
+      forHelmTest: true,
+      spec: { ...pods('backend'), policyTypes: ['Ingress'], ingress: [{ from: [pods('test')], ports: http }] },
     });
   }
 }

@@ -18,6 +18,9 @@ export class PodDisruptionBudget extends Construct {
         body: {
           spec: {
             maxUnavailable: ctx.values[component].podDisruptionBudget.maxUnavailable,
+            // A pod that is not Ready serves nobody: let a drain evict it even when the budget is spent,
+            // or one crash-looping pod blocks node maintenance (kube-linter pdb-unhealthy-pod-eviction-policy).
+            unhealthyPodEvictionPolicy: 'AlwaysAllow',
             selector: { matchLabels: selectorLabels(ctx, component) },
           },
         },

@@ -42,8 +42,8 @@ export interface ModelContext {
   asText(value: number): string;
   /** Fields only Helm adds (its own labels). */
   chartOnly<T extends object>(fields: T): Partial<T>;
-  /** A `helm test` hook: part of the chart only. */
-  helmTest<T extends ApiObject>(build: () => T): T | undefined;
+  /** An object that exists for `helm test` (its pods, what lets them through): part of the chart only. */
+  helmTest<T extends ApiObject>(build: () => T | undefined): T | undefined;
 }
 
 /** Props of a construct that belongs to one component (backend or frontend). */

@@ -5,34 +5,9 @@
 # Prints the folder that holds the binaries. Usage: test/cluster/build.sh kubernetes v1.37 | kwok
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-cache_root="${TODO_CHATBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-chatbot-k8s}"
 what=${1:?usage: build.sh kubernetes vMAJOR.MINOR | kwok}
-
-# Names a build by what goes into it: the pinned module files and the flags, not this script's prose.
-fingerprint() { cat "$@" | sha256sum | cut -c1-12; }
-
-# Builds into a temporary folder beside the final one and renames it, so that an interrupted build never
-# leaves a folder that looks complete.
-build_into() {
-  local dest=$1; shift
-  if [[ -f "$dest/.complete" ]]; then echo "$dest"; return; fi
-  mkdir -p "$cache_root"
-  local tmp; tmp=$(mktemp -d "$dest.partial.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
-  local started=$SECONDS
-  "$@" "$tmp" >&2
-  echo "built $(basename "$dest") in $((SECONDS - started)) s" >&2
-  touch "$tmp/.complete"
-  rm -rf "$dest"
-  mv "$tmp" "$dest"
-  trap - EXIT
-  # Builds of the same version from older pins are dead weight (some 400 MB each).
-  local stale
-  for stale in "${dest%-*}"-*; do
-    [[ "$stale" == "$dest" || "$stale" == *.partial.* ]] || rm -rf "$stale"
-  done
-  echo "$dest"
-}
+# shellcheck source=SCRIPTDIR/../support/cache.sh
+source "$here/../support/cache.sh"
 
 # The version stamps hack/lib/version.sh sets: helm compares Chart.yaml's kubeVersion with what the API
 # server reports, and an unstamped build reports v0.0.0.

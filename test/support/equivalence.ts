@@ -14,6 +14,8 @@ import { Manifest, parseManifests } from './kube';
 export const ALLOWED_DIFFERENCES = {
   /** Raw output creates the Namespace; Helm installs into `.Release.Namespace` (`--create-namespace`). */
   namespaceObject: 'Namespace',
+  /** The chart's wiring for `helm test` pods (their NetworkPolicies), labelled with this component; the raw output has no test pods. */
+  helmTestComponent: 'test',
   /** Helm's own label, naming the chart and its version. */
   chartLabel: 'helm.sh/chart',
   /** Who applies the objects: "kubectl" in the raw output, "Helm" in the chart. */
@@ -40,6 +42,7 @@ const byKindAndName = (a: Manifest, b: Manifest) => `${a.kind}/${a.metadata.name
 export function comparable(manifests: readonly Manifest[]): Manifest[] {
   return manifests
     .filter((manifest) => manifest.kind !== ALLOWED_DIFFERENCES.namespaceObject)
+    .filter((manifest) => manifest.metadata.labels?.['app.kubernetes.io/component'] !== ALLOWED_DIFFERENCES.helmTestComponent)
     .map(withoutAllowedDifferences)
     .sort(byKindAndName);
 }

@@ -92,6 +92,17 @@ export function helmSuite(major: Helm['major']): void {
         expect(rendered.filter((m) => m.kind === ALLOWED_DIFFERENCES.namespaceObject)).toHaveLength(0);
       });
 
+      it('the NetworkPolicies that let helm test pods through are only in the chart, and every raw NetworkPolicy selects pods the raw output runs', () => {
+        const withPolicies = withValues(defaults, (values) => (values.networkPolicy.enabled = true));
+        const isTestWiring = (m: Manifest) => m.metadata.labels?.['app.kubernetes.io/component'] === ALLOWED_DIFFERENCES.helmTestComponent;
+        const chartPolicies = helmTemplate(helm, chartDir, withPolicies, ['--skip-tests']).filter((m) => m.kind === 'NetworkPolicy');
+        const rawPolicies = rawTemplate(withPolicies).filter((m) => m.kind === 'NetworkPolicy');
+        expect(chartPolicies.filter(isTestWiring).map((m) => m.metadata.name).sort()).toEqual(['todo-chatbot-tests', 'todo-chatbot-tests-to-backend']);
+        expect(rawPolicies.filter(isTestWiring)).toEqual([]);
+        const rawPeers = JSON.stringify(rawPolicies.map((m) => m.spec));
+        expect(rawPeers).not.toContain(`"app.kubernetes.io/component":"${ALLOWED_DIFFERENCES.helmTestComponent}"`);
+      });
+
       it('Helm adds helm.sh/chart and says managed-by Helm; raw says kubectl', () => {
         for (const manifest of rendered) {
           expect(manifest.metadata.labels?.[ALLOWED_DIFFERENCES.chartLabel]).toBe(`${CHART_NAME}-${CHART_VERSION}`);

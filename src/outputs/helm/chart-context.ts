@@ -148,9 +148,9 @@ export class ChartContext implements ModelContext {
     return fields;
   }
 
-  helmTest<T extends ApiObject>(build: () => T): T {
+  helmTest<T extends ApiObject>(build: () => T | undefined): T | undefined {
     const object = build();
-    this.tests.add(object);
+    if (object) this.tests.add(object);
     return object;
   }
 }
