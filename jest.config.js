@@ -3,8 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The control plane tier has a runner and a config of its own (npm run test:cluster): npm test stays Node-only.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+  // The control plane and peers tiers have runners and configs of their own (npm run test:cluster,
+  // npm run test:peers): npm test stays Node-only.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/peers/'],
   // Transpile only: `tsc --noEmit` type-checks once, before jest, in `npm test`.
   transform: { '^.+\\.ts$': 'ts-jest' },
   // Snapshots live in the top-level __snapshots__/ folder.

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import { loadSettings } from '../src/config/load';
 import { GENERATED_SECTIONS, regenerate } from '../src/docs/generate';
 import { synth } from '../src/synth';
@@ -26,6 +27,19 @@ describe('documentation', () => {
       const named = readFileSync(join(ROOT, file), 'utf8').match(/dist\/[\w.-]+\.(yaml|tgz)/g) ?? [];
       for (const path of named) expect({ file, path, written: written.includes(path.slice('dist/'.length)) }).toEqual({ file, path, written: true });
     }
+  });
+
+  it("docs/policy.md's accepted findings are exactly the exceptions in the peers' configuration files", () => {
+    const section = readFileSync(join(ROOT, 'docs', 'policy.md'), 'utf8').split('<!-- accepted-findings:start -->')[1]!.split('<!-- accepted-findings:end -->')[0]!;
+    const documented = [...section.matchAll(/^\| (kube-linter|kube-score|checkov) \| `([^`]+)` \|/gm)].map(([, tool, check]) => `${tool} ${check}`);
+    const peers = join(ROOT, 'test', 'peers');
+    const configured = [
+      ...parse(readFileSync(join(peers, 'kube-linter.yaml'), 'utf8')).checks.exclude.map((check: string) => `kube-linter ${check}`),
+      ...[...readFileSync(join(peers, 'kube-score.flags'), 'utf8').matchAll(/^--ignore-test=(\S+)$/gm)].map(([, check]) => `kube-score ${check}`),
+      ...parse(readFileSync(join(peers, 'checkov.yaml'), 'utf8'))['skip-check'].map((check: string) => `checkov ${check}`),
+    ];
+    expect(documented.length).toBeGreaterThan(0);
+    expect([...documented].sort()).toEqual([...configured].sort());
   });
 
   it('.ci/run installs from the lock file and runs the README test command', () => {

@@ -33,7 +33,6 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
       'NetworkPolicy/todo-chatbot-backend',
       'NetworkPolicy/todo-chatbot-default-deny',
       'NetworkPolicy/todo-chatbot-frontend',
-      'NetworkPolicy/todo-chatbot-tests',
       'PodDisruptionBudget/todo-chatbot-backend',
       'PodDisruptionBudget/todo-chatbot-frontend',
     ];

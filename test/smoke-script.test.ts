@@ -15,10 +15,11 @@ describe('scripts/minikube-smoke.sh (checked here without a cluster)', () => {
     expect({ status: result.status, output: result.stdout }).toEqual({ status: 0, output: '' });
   });
 
-  (hasShellcheck || process.env.CI ? it : it.skip)("the control plane tier's scripts pass bash -n and shellcheck too", () => {
-    const scripts = ['test/cluster/build.sh', 'test/cluster/run.sh', 'test/cluster/go/pin.sh', '.ci/run'].map((script) => join(__dirname, '..', script));
+  (hasShellcheck || process.env.CI ? it : it.skip)("the control plane and peers tiers' scripts pass bash -n and shellcheck too", () => {
+    const scripts = ['test/support/cache.sh', 'test/cluster/build.sh', 'test/cluster/run.sh', 'test/cluster/go/pin.sh', 'test/peers/install.sh', 'test/peers/run.sh', '.ci/run'].map((script) => join(__dirname, '..', script));
     for (const script of scripts) expect(spawnSync('bash', ['-n', script], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
-    const result = spawnSync('shellcheck', scripts, { encoding: 'utf8' });
+    // -x: follow the scripts they source (test/support/cache.sh)
+    const result = spawnSync('shellcheck', ['-x', ...scripts], { encoding: 'utf8' });
     expect({ status: result.status, output: result.stdout }).toEqual({ status: 0, output: '' });
   });
 

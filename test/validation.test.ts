@@ -59,6 +59,8 @@ const breakages: Record<string, (objects: any[]) => void> = {
   'selector-matches-labels': (objects) => (deployment(objects).spec.selector.matchLabels['app.kubernetes.io/component'] = 'api'),
   'service-targets-pods': (objects) => (objects.find((o) => o.kind === 'Service').spec.ports[0].targetPort = 'web'),
   'valid-names-and-labels': (objects) => (deployment(objects).metadata.labels['app.kubernetes.io/version'] = 'v1 beta'),
+  'network-policies-select-pods': (objects) => (objects.find((o) => o.kind === 'NetworkPolicy' && o.spec.ingress?.[0]?.from).spec.ingress[0].from[0].podSelector.matchLabels['app.kubernetes.io/component'] = 'gone'),
+  'disruption-budget-evicts-unhealthy-pods': (objects) => delete objects.find((o) => o.kind === 'PodDisruptionBudget').spec.unhealthyPodEvictionPolicy,
 };
 const deployment = (objects: any[]) => objects.find((object) => object.kind === 'Deployment');
 const pod = (objects: any[]) => deployment(objects).spec.template.spec;
@@ -86,7 +88,7 @@ describe('npm run validate', () => {
   it('passes on a fresh dist/ and fails on a broken one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-validate-'));
     for (const [name, file] of rawFiles(loadSettings({ profile: 'cloud' }))) writeFileSync(join(dir, name), file.content);
-    expect(validateFiles([dir])).toEqual({ objects: 14, problems: [] });
+    expect(validateFiles([dir])).toEqual({ objects: 13, problems: [] });
     writeFileSync(join(dir, '30-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\ndata: {}\nbogus: 1\n');
     expect(validateFiles([dir]).problems).toEqual(['ConfigMap/Bad_Name: bogus: unknown field', 'valid-names-and-labels: ConfigMap/Bad_Name: invalid name']);
     expect(validateFiles([join(dir, 'nope')]).problems).toEqual([`${join(dir, 'nope')}: no such file or folder (run npm run synth first)`]);

@@ -3,7 +3,7 @@ import { describeAllowed } from '../config/errors';
 import { profiles } from '../config/profiles';
 import { DEFAULT_RELEASE, Settings } from '../config/load';
 import { deepMerge } from '../config/merge';
-import { POLICY_RULES } from '../policy/rules';
+import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
 import { valueAtPath } from '../model/context';
 
@@ -34,10 +34,11 @@ export function valuesTable(): string {
   return ['| Key | Allowed | Default (minikube) | cloud | Description |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
-/** The rules of src/policy/rules.ts as a table. */
+/** The rules of src/policy/rules.ts as a table, with the peers' checks that judge the same thing. */
 export function policyTable(): string {
-  const rows = POLICY_RULES.map((rule) => `| \`${rule.id}\` | ${cell(rule.description)} | ${cell(rule.source)} |`);
-  return ['| Rule | What it checks | Source |', '|---|---|---|', ...rows].join('\n');
+  const checks = (ids: readonly string[] = []) => (ids.length === 0 ? '-' : ids.map((id) => `\`${id}\``).join(', '));
+  const rows = POLICY_RULES.map((rule) => `| \`${rule.id}\` | ${cell(rule.description)} | ${PEERS.map((peer) => checks(rule.peers[peer])).join(' | ')} | ${cell(rule.source)} |`);
+  return [`| Rule | What it checks | ${PEERS.join(' | ')} | Also |`, `|---|---|${PEERS.map(() => '---|').join('')}---|`, ...rows].join('\n');
 }
 
 type Manifest = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };

@@ -14,10 +14,19 @@ export interface Manifest {
   readonly [field: string]: unknown;
 }
 
+/** The third-party linters whose checks our rules re-implement (test/peers/ runs the real ones). */
+export const PEERS = ['kube-linter', 'kube-score', 'checkov'] as const;
+export type Peer = (typeof PEERS)[number];
+
 export interface PolicyRule {
   readonly id: string;
-  /** Where the rule comes from. */
+  /** Where the rule comes from, besides the peers' checks. */
   readonly source: string;
+  /**
+   * The checks of each peer that judge the same thing (their own ids). The peers tier proves it for the
+   * rules it breaks on purpose: our rule and each peer named here fail together.
+   */
+  readonly peers: Readonly<Partial<Record<Peer, readonly string[]>>>;
   readonly description: string;
   check(objects: readonly Manifest[]): string[];
 }
@@ -63,12 +72,14 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   {
     id: 'pod-security-restricted',
     source: 'Pod Security Standards',
+    peers: { 'kube-linter': ['privilege-escalation-container', 'run-as-non-root', 'drop-net-raw-capability'], 'kube-score': ['container-security-context-user-group-id'], checkov: ['CKV_K8S_20', 'CKV_K8S_23', 'CKV_K8S_28', 'CKV_K8S_31', 'CKV_K8S_37'] },
     description: 'Every pod template, helm test pods included, meets Pod Security Standard "restricted".',
     check: (objects) => podTemplates(objects).flatMap(({ owner, spec }) => podSecurityViolations(spec).map((violation) => `${owner}: ${violation}`)),
   },
   {
     id: 'no-privileged-or-host-namespaces',
-    source: 'kube-linter privileged-container, host-network, host-pid, host-ipc',
+    source: '',
+    peers: { 'kube-linter': ['privileged-container', 'host-network', 'host-pid', 'host-ipc'], 'kube-score': ['container-security-context-privileged'], checkov: ['CKV_K8S_16', 'CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_19'] },
     description: 'No privileged container, no host network, PID or IPC namespace.',
     check: (objects) =>
       podTemplates(objects).flatMap(({ owner, spec }) => [
@@ -78,7 +89,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'resources-set',
-    source: 'kube-score container-resources, kube-linter unset-cpu-requirements, unset-memory-requirements',
+    source: '',
+    peers: { 'kube-linter': ['unset-cpu-requirements', 'unset-memory-requirements'], 'kube-score': ['container-resources'], checkov: ['CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13'] },
     description: 'Every container sets CPU and memory requests and limits.',
     check: (objects) =>
       containers(objects).flatMap(({ owner, container }) =>
@@ -89,7 +101,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'no-latest-tag',
-    source: 'kube-score container-image-tag, kube-linter latest-tag',
+    source: '',
+    peers: { 'kube-linter': ['latest-tag'], 'kube-score': ['container-image-tag'], checkov: ['CKV_K8S_14'] },
     description: 'Every image is pinned: a tag other than "latest", or a digest.',
     check: (objects) =>
       containers(objects).flatMap(({ owner, container }) => {
@@ -101,14 +114,16 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'read-only-root-filesystem',
-    source: 'kube-linter no-read-only-root-fs, kube-score container-security-context-readonlyrootfilesystem',
+    source: '',
+    peers: { 'kube-linter': ['no-read-only-root-fs'], 'kube-score': ['container-security-context-readonlyrootfilesystem'], checkov: ['CKV_K8S_22'] },
     description: 'Every container has a read-only root filesystem.',
     check: (objects) =>
       containers(objects).filter(({ container }) => container.securityContext?.readOnlyRootFilesystem !== true).map(({ owner }) => `${owner}: root filesystem is writable`),
   },
   {
     id: 'service-account-token-not-mounted',
-    source: 'kube-linter default-service-account, kube-score (automount)',
+    source: '',
+    peers: { 'kube-linter': ['default-service-account'], checkov: ['CKV_K8S_38'] },
     description: 'Pods of Deployments use their own ServiceAccount and do not mount an API token.',
     check: (objects) =>
       podTemplates(objects).flatMap(({ owner, spec, isTestHook }) => [
@@ -118,7 +133,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'probes-set-and-distinct',
-    source: 'kube-score pod-probes, kube-linter no-liveness-probe, no-readiness-probe',
+    source: 'kube-score compares only path and port (pod-probes-identical, not run: see the accepted findings); this rule compares whole probes',
+    peers: { 'kube-linter': ['deployment-liveness-probe', 'deployment-readiness-probe'], 'kube-score': ['pod-probes'] },
     description: 'Every long-running container has readiness and liveness probes, and they are not identical.',
     check: (objects) =>
       containers(objects)
@@ -131,7 +147,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'anti-affinity-when-replicated',
-    source: 'kube-linter no-anti-affinity, kube-score deployment-has-host-podantiaffinity',
+    source: '',
+    peers: { 'kube-linter': ['no-anti-affinity'], 'kube-score': ['deployment-has-host-podantiaffinity'] },
     description: 'A Deployment that can run more than one pod prefers to spread them over nodes (pod anti-affinity on the hostname).',
     check: (objects) =>
       ofKind(objects, 'Deployment')
@@ -148,7 +165,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'no-secret-in-env',
-    source: 'kube-linter env-var-secret; AD-5',
+    source: 'AD-5',
+    peers: { 'kube-linter': ['env-var-secret'] },
     description: 'No environment variable whose name looks secret carries a plain value: secrets come from the Secret.',
     check: (objects) =>
       containers(objects).flatMap(({ owner, container }) =>
@@ -159,7 +177,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'container-ports-named',
-    source: 'kube-linter (named ports), Kubernetes best practice',
+    source: 'Kubernetes best practice: Services and probes follow a renamed port',
+    peers: {},
     description: 'Every container port has a name, and Services and probes refer to ports by name.',
     check: (objects) =>
       containers(objects).flatMap(({ owner, container }) =>
@@ -168,7 +187,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'selector-matches-labels',
-    source: 'kube-linter mismatching-selector',
+    source: '',
+    peers: { 'kube-linter': ['mismatching-selector'], 'kube-score': ['deployment-pod-selector-labels-match-template-metadata-labels'] },
     description: "Every Deployment's selector matches its pod template's labels.",
     check: (objects) =>
       ofKind(objects, 'Deployment')
@@ -177,7 +197,8 @@ export const POLICY_RULES: readonly PolicyRule[] = [
   },
   {
     id: 'service-targets-pods',
-    source: 'kube-score service-targets-pod, kube-linter dangling-service',
+    source: '',
+    peers: { 'kube-linter': ['dangling-service'], 'kube-score': ['service-targets-pod'] },
     description: 'Every Service selects the pods of a Deployment in its namespace, on a port those pods name.',
     check: (objects) =>
       ofKind(objects, 'Service')
@@ -191,8 +212,39 @@ export const POLICY_RULES: readonly PolicyRule[] = [
         }),
   },
   {
+    id: 'network-policies-select-pods',
+    source: '',
+    peers: { 'kube-linter': ['dangling-networkpolicy', 'dangling-networkpolicypeer-podselector'], 'kube-score': ['networkpolicy-targets-pod'] },
+    description: 'Every NetworkPolicy, and every pod selector in its rules, selects pods that the same output runs in its namespace.',
+    check: (objects) =>
+      ofKind(objects, 'NetworkPolicy').flatMap((policy) => {
+        const pods = podTemplates(objects).filter((pod) => pod.namespace === policy.metadata.namespace);
+        // An empty selector selects every pod of the namespace: that is what a default-deny policy means.
+        const selectsPods = (selector: { matchLabels?: Record<string, string> } | undefined) =>
+          Object.keys(selector?.matchLabels ?? {}).length === 0 || pods.some((pod) => matches(selector?.matchLabels, pod.labels));
+        const peerSelectors = [...(policy.spec?.ingress ?? []).flatMap((rule: any) => rule.from ?? []), ...(policy.spec?.egress ?? []).flatMap((rule: any) => rule.to ?? [])]
+          .filter((peer: any) => peer.podSelector && !peer.namespaceSelector)
+          .map((peer: any) => peer.podSelector);
+        return [
+          ...(selectsPods(policy.spec?.podSelector) ? [] : [`NetworkPolicy/${policy.metadata.name}: selects no pods`]),
+          ...peerSelectors.filter((selector: any) => !selectsPods(selector)).map((selector: any) => `NetworkPolicy/${policy.metadata.name}: a rule's pod selector ${JSON.stringify(selector.matchLabels)} selects no pods`),
+        ];
+      }),
+  },
+  {
+    id: 'disruption-budget-evicts-unhealthy-pods',
+    source: 'Kubernetes docs: unhealthy pod eviction policy',
+    peers: { 'kube-linter': ['pdb-unhealthy-pod-eviction-policy'] },
+    description: 'Every PodDisruptionBudget lets a drain evict pods that are not Ready (unhealthyPodEvictionPolicy AlwaysAllow), so one crash-looping pod cannot block node maintenance.',
+    check: (objects) =>
+      ofKind(objects, 'PodDisruptionBudget')
+        .filter((budget) => budget.spec?.unhealthyPodEvictionPolicy !== 'AlwaysAllow')
+        .map((budget) => `PodDisruptionBudget/${budget.metadata.name}: unhealthyPodEvictionPolicy is not AlwaysAllow`),
+  },
+  {
     id: 'valid-names-and-labels',
     source: 'Kubernetes API validation',
+    peers: { 'kube-score': ['label-values'] },
     description: 'Names are DNS labels of at most 63 characters (DNS-1035 for Services); label keys and values are valid.',
     check: (objects) =>
       objects.flatMap((object) => {

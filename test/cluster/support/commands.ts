@@ -1,29 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { yamlStream } from '../../../src/outputs/yaml';
-import { Helm, helms, runHelm } from '../../support/helm';
+import { helm, helmOk, HELMS, orThrow, pathWithHelm, Run, run, runScript, synthCommand, SynthOutput } from '../../support/processes';
 
-/** What a command did: its exit status and everything it printed. */
-export interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const ROOT = join(__dirname, '..', '..', '..');
-
-function run(command: string, args: readonly string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Run {
-  const result = spawnSync(command, args, { encoding: 'utf8', input: options.input, env: options.env ?? process.env, cwd: options.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024 });
-  return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: (result.stderr ?? '') + (result.error ? String(result.error) : '') };
-}
-
-function orThrow(what: string, result: Run): string {
-  if (result.status !== 0) throw new Error(`${what} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
-  return result.stdout;
-}
+export { helm, helmOk, HELMS, pathWithHelm, runScript, synthCommand };
+export type { Run, SynthOutput };
 
 /** kubectl of the cluster's own version (first on PATH, set by global-setup.ts), on the test cluster. */
 export function kubectl(args: readonly string[], input?: string): Run {
@@ -67,43 +50,6 @@ export function changesOfAnotherApply(fileArgs: readonly string[], input?: strin
     .map((line) => `${line}; patches sent: ${patches.join(' ')}`);
   const changed = [...after].filter(([object, content]) => before.get(object) !== content).map(([object]) => `${object} changed`);
   return [...warnings, ...reported, ...changed];
-}
-
-/** Helm v4 and v3, the same binaries as the Helm tests of npm test. */
-export const HELMS: readonly Helm[] = helms();
-
-export const helm: (which: Helm, args: readonly string[]) => Run = runHelm;
-
-export function helmOk(which: Helm, args: readonly string[]): string {
-  return orThrow(`helm v${which.major} ${args.join(' ')}`, helm(which, args));
-}
-
-/** A PATH on which `helm` is this Helm, for scripts that call it by name. */
-export function pathWithHelm(which: Helm): string {
-  const dir = mkdtempSync(join(tmpdir(), `todo-chatbot-helm-v${which.major}-`));
-  symlinkSync(which.path, join(dir, 'helm'));
-  return `${dir}${delimiter}${process.env.PATH ?? ''}`;
-}
-
-export function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Run {
-  return run('bash', [join(ROOT, script), ...args], { env });
-}
-
-/** What `npm run synth -- ARGS` writes, into a folder of its own: `dist` and `charts` inside `root`. */
-export interface SynthOutput {
-  readonly root: string;
-  readonly dist: string;
-  readonly tgz: string;
-}
-
-/** Runs the synth command exactly as a user does (README's `npm run synth`), into a fresh folder. */
-export function synthCommand(args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): SynthOutput {
-  const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-synth-'));
-  const dist = join(root, 'dist');
-  mkdirSync(dist);
-  orThrow(`npm run synth -- ${args.join(' ')}`, run('node', ['-r', './scripts/register.js', 'main.ts', '--out', dist, '--charts', join(root, 'charts'), ...args], { env }));
-  const { version } = require('../../../package.json') as { version: string };
-  return { root, dist, tgz: join(dist, `todo-chatbot-${version}.tgz`) };
 }
 
 /** Stand-in values for README's `kubectl create secret generic`: not secrets, nothing here connects anywhere. */

@@ -1,0 +1,13 @@
+/**
+ * The peers tier (`npm run test:peers`): kube-linter, kube-score and checkov, pinned and installed by
+ * test/peers/install.sh (test/peers/run.sh hands their paths over in PEER_* variables), judge every
+ * output, and our policy rules agree with them on outputs broken on purpose.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test/peers'],
+  testMatch: ['**/*.peers.test.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testTimeout: 300000,
+};

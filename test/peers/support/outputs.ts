@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROFILE_NAMES } from '../../../src/config/profiles';
+import { CHART_NAME } from '../../../src/model/names';
+import { helms } from '../../support/helm';
+import { helmOk, synthCommand } from '../../support/processes';
+
+export type Profile = (typeof PROFILE_NAMES)[number];
+
+export const RELEASE = 'todo-chatbot';
+export const NAMESPACE = 'todo-chatbot';
+
+/** Every optional feature on: Ingress with TLS, autoscaling, NetworkPolicies, the Secret created from values. */
+export const EVERY_FEATURE = {
+  frontend: {
+    ingress: { enabled: true, className: 'nginx', host: 'todo.example.com', path: '/', tlsSecretName: 'todo-tls' },
+    autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 },
+  },
+  backend: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 } },
+  networkPolicy: { enabled: true },
+  secret: { create: true },
+};
+
+/** Stand-ins for the Secret's values: not secrets, nothing connects anywhere. */
+const SECRET_STAND_INS = {
+  DATABASE_URL: 'postgresql://user:not-a-password@db.invalid/todo?sslmode=require',
+  OPENAI_API_KEY: 'sk-not-a-key',
+  BETTER_AUTH_SECRET: 'not-a-secret',
+};
+
+/** What the peers judge for one profile: the raw manifest files, Helm's rendering, and the chart's source and values. */
+export interface JudgedOutputs {
+  readonly raw: string[];
+  readonly helmRendered: string;
+  readonly chartDir: string;
+  /** The values a Helm user passes for this profile with every feature on (chart-testing's ci/ file first). */
+  readonly helmValues: string[];
+}
+
+/**
+ * The outputs of one profile with every feature on: the synth as README runs it (the Secret's values from
+ * the environment), and `helm template` (helm v4) of the packaged chart, `helm test` pods included.
+ */
+export function outputsOf(profile: Profile): JudgedOutputs {
+  const { root, dist, tgz } = synthCommand(['--profile', profile, '-f', jsonFile(join(SCRATCH, `${profile}-features.json`), EVERY_FEATURE)], { ...process.env, ...SECRET_STAND_INS });
+  const chartDir = join(root, 'charts', CHART_NAME);
+  const secretValues = jsonFile(join(root, 'secret-values.json'), {
+    secret: { values: { databaseUrl: SECRET_STAND_INS.DATABASE_URL, openaiApiKey: SECRET_STAND_INS.OPENAI_API_KEY, betterAuthSecret: SECRET_STAND_INS.BETTER_AUTH_SECRET } },
+  });
+  const helmValues = [join(chartDir, 'ci', `${profile}-values.yaml`), jsonFile(join(root, 'features.json'), EVERY_FEATURE), secretValues];
+  const helmV4 = helms().find((helm) => helm.major === 4)!;
+  const helmRendered = join(root, 'helm-template.yaml');
+  writeFileSync(helmRendered, helmOk(helmV4, ['template', RELEASE, tgz, '-n', NAMESPACE, ...helmValues.flatMap((file) => ['-f', file])]));
+  const raw = readdirSync(dist)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .map((file) => join(dist, file));
+  return { raw, helmRendered, chartDir, helmValues };
+}
+
+const SCRATCH = mkdtempSync(join(tmpdir(), 'todo-chatbot-peers-'));
+
+function jsonFile(path: string, content: unknown): string {
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
