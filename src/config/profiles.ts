@@ -61,6 +61,10 @@ const minikube: Values = {
   tests: {
     image: { repository: 'busybox', tag: '1.37.0', digest: '', pullPolicy: 'IfNotPresent' },
   },
+  // The names kagent's own chart gives these when installed as release "kagent" in namespace "kagent".
+  aiops: {
+    kagent: { enabled: false, namespace: 'kagent', modelConfig: 'default-model-config', toolServer: 'kagent-tool-server', writeTools: [] },
+  },
 };
 
 const registry = (component: string) => ({

@@ -117,6 +117,9 @@ const secretValues = z.strictObject({
   betterAuthSecret: freeText().describe('Better Auth signing secret.'),
 });
 
+/** The kagent tool server's tools that change the cluster and that the Agent may be given (`aiops.kagent.writeTools`). */
+export const KAGENT_WRITE_TOOLS = ['k8s_scale', 'k8s_rollout'] as const;
+
 export const valuesSchema = z
   .strictObject({
     backend: componentSchema('backend', ['ClusterIP']).describe('The FastAPI backend (only reachable inside the cluster).'),
@@ -179,6 +182,26 @@ export const valuesSchema = z
         image: imageSchema.describe('Image of the `helm test` pods; it needs `wget`.'),
       })
       .describe('The `helm test` pods that check both Services.'),
+    aiops: z
+      .strictObject({
+        kagent: z
+          .strictObject({
+            enabled: z.boolean().describe('Ship `<release>-doctor`, a kagent Agent that knows this deployment (needs kagent v0.9 and its CRDs in the cluster).'),
+            namespace: text(formats.dnsLabel, 63).describe(
+              "Namespace kagent runs in. The Agent goes there too: kagent resolves an Agent's ModelConfig in the Agent's own namespace.",
+            ),
+            modelConfig: text(formats.dnsSubdomain).describe("kagent ModelConfig the Agent talks to, in `namespace` (kagent's chart creates `default-model-config`)."),
+            toolServer: text(formats.dnsSubdomain).describe(
+              "kagent RemoteMCPServer with the Kubernetes tools, in `namespace` (kagent's chart names it `<kagent release>-tool-server`).",
+            ),
+            writeTools: z
+              .array(z.enum(KAGENT_WRITE_TOOLS))
+              .max(KAGENT_WRITE_TOOLS.length)
+              .describe('Tools that change the cluster, given to the Agent on top of the read-only ones; each call waits for a human to approve it. Empty: the Agent only reads.'),
+          })
+          .describe('An optional kagent Agent that diagnoses this deployment with read-only Kubernetes tools.'),
+      })
+      .describe('AI-assisted operations.'),
   })
   .describe('Settings of the AI-Powered Todo Chatbot deployment.');
 

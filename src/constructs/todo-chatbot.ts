@@ -6,6 +6,7 @@ import type { ModelContext } from '../model/context';
 import { AppConfigMap } from './config-map';
 import { AppSecret, SecretValues } from './secret';
 import { Ingress } from './ingress';
+import { KagentAgent } from './kagent-agent';
 import { Namespace } from './namespace';
 import { NetworkPolicies } from './network-policy';
 import { HelmTestPod } from './test-pod';
@@ -53,6 +54,7 @@ export class TodoChatbot extends Chart {
     });
     new Ingress(this, 'ingress', { ctx });
     new NetworkPolicies(this, 'networkpolicy', { ctx });
+    new KagentAgent(this, 'kagent-agent', { ctx });
     const tests = new Construct(this, 'tests');
     new HelmTestPod(tests, 'test-backend', { ctx, target: 'backend' });
     new HelmTestPod(tests, 'test-frontend', { ctx, target: 'frontend' });

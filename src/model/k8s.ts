@@ -3,15 +3,18 @@ import type { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 
 /**
- * cdk8s-plus-28's `k8s` interfaces as they appear on the wire: its IntOrString and Quantity classes
- * become the plain strings and numbers they serialize to. The model writes these shapes, so the
+ * cdk8s-plus-28's `k8s` interfaces (and the bindings `npm run import` generates from CRDs) as they
+ * appear on the wire: IntOrString and Quantity classes become the plain strings and numbers they
+ * serialize to, enums the strings they stand for. The model writes these shapes, so the
  * compiler checks every field name and type against the Kubernetes 1.28 API, while the objects stay
  * plain data that can carry the chart's placeholders (the L1/L2 classes reshape values, which would
  * destroy them).
  */
 export type Wire<T> = T extends k8s.IntOrString | k8s.Quantity
   ? string | number
-  : T extends readonly (infer Item)[]
+  : T extends string
+    ? `${T}` // an imported CRD's enum: the strings it stands for
+    : T extends readonly (infer Item)[]
     ? Wire<Item>[]
     : T extends object
       ? { [K in keyof T]: Wire<T[K]> }

@@ -31,16 +31,21 @@ function ambiguousWhenPlain(text: string): boolean {
   }
 }
 
+/** Several lines of printable text: a literal block keeps them readable, and every reader takes it as written. */
+const READABLE_LINES = /^(?=[^]*\n)[^\r\t\x00-\x08\x0b-\x1f\x7f\u0085\u2028\u2029]*$/;
+
 /**
- * One object as YAML that every reader takes the same way: a string that a plain scalar could mistake
- * for another type is double-quoted. Without this, a ConfigMap value `yes` or a Secret key `1_000` would
+ * One object as YAML that every reader takes the same way: text of several lines is a literal block,
+ * and a string that a plain scalar could mistake for another type is double-quoted. Without this, a ConfigMap value `yes` or a Secret key `1_000` would
  * reach the API server as a boolean or a number, and `kubectl apply` would fail.
  */
 export function unambiguousYaml(object: object): string {
   const document = new Document(object, { aliasDuplicateObjects: false });
   visit(document, {
     Scalar(_key, node) {
-      if (isScalar(node) && typeof node.value === 'string' && ambiguousWhenPlain(node.value)) node.type = 'QUOTE_DOUBLE';
+      if (!isScalar(node) || typeof node.value !== 'string') return;
+      if (READABLE_LINES.test(node.value)) node.type = 'BLOCK_LITERAL';
+      else if (ambiguousWhenPlain(node.value)) node.type = 'QUOTE_DOUBLE';
     },
   });
   return document.toString({ lineWidth: 0 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { crdProblems, isImportedKind } from './crd-schema';
 
 /**
  * Validation of Kubernetes objects against the API's OpenAPI schemas, in two passes:
@@ -117,8 +118,9 @@ export function openApiProblems(object: KubeObject): string[] {
   }
 }
 
-/** Every schema problem of one object, each line prefixed with the object. */
+/** Every schema problem of one object (a custom resource against its imported CRD), each line prefixed with the object. */
 export function schemaProblems(object: KubeObject): string[] {
   const name = `${object.kind}/${object.metadata?.name ?? '(unnamed)'}`;
-  return [...openApiProblems(object), ...unknownFieldProblems(object)].map((problem) => `${name}: ${problem}`);
+  const problems = isImportedKind(object) ? crdProblems(object) : [...openApiProblems(object), ...unknownFieldProblems(object)];
+  return problems.map((problem) => `${name}: ${problem}`);
 }

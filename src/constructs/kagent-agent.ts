@@ -1,0 +1,105 @@
+import { Construct } from 'constructs';
+import type { Component } from '../config/schema';
+import type { ModelContext } from '../model/context';
+import { kubeObject } from '../model/k8s';
+import { componentName, configMapName, imageReference, labels, secretName, suffixedName } from '../model/names';
+import type { AgentProps } from '../../imports/kagent.dev';
+
+/** The kagent Agent's API version: v1alpha2 is the version kagent v0.9 stores. */
+export const KAGENT_AGENT_API_VERSION = 'kagent.dev/v1alpha2';
+
+/**
+ * The kagent tool server's tools that only read: resources, their description, events and pod logs. The
+ * pod-log tool takes pod_name, namespace, container and tail_lines: no previous container, no time window.
+ */
+export const KAGENT_READ_ONLY_TOOLS = ['k8s_get_resources', 'k8s_describe_resource', 'k8s_get_events', 'k8s_get_pod_logs'] as const;
+
+/**
+ * What goes wrong most often, as docs/troubleshooting.md lists it (each `symptom` is one of its headings;
+ * a test keeps the two together), and where the Agent should look.
+ */
+export const COMMON_FAILURES: readonly { readonly symptom: string; readonly look: string }[] = [
+  { symptom: '`ErrImageNeverPull` / `ImagePullBackOff`', look: 'the image name and tag in the pod spec against what the node has or the registry serves' },
+  { symptom: '`CreateContainerConfigError`', look: 'the Secret and key the pod events name; list key names only' },
+  { symptom: 'Probes failing', look: 'the probe path, port and timing against the container port and the health endpoint; startup failures point at a slow or crashing start' },
+  { symptom: 'Pod Security admission rejections', look: "the namespace's pod-security labels and the ReplicaSet's FailedCreate events" },
+  { symptom: "The frontend's `EXTERNAL-IP` stays `<pending>`", look: 'whether the cluster has a load balancer (on Minikube, `minikube tunnel`)' },
+  { symptom: 'The frontend loads but API calls fail', look: "the frontend's BACKEND_URL in the ConfigMap, the backend Service's endpoints and the backend's logs" },
+];
+
+export interface KagentAgentProps {
+  readonly ctx: ModelContext;
+}
+
+/**
+ * `<release>-doctor`: a Declarative kagent Agent (`aiops.kagent.enabled`) whose system message is this
+ * deployment, generated from the same model as the objects it describes. It lives in kagent's namespace,
+ * where kagent resolves its ModelConfig, and reads the app's namespace through the tool server.
+ */
+export class KagentAgent extends Construct {
+  constructor(scope: Construct, id: string, { ctx }: KagentAgentProps) {
+    super(scope, id);
+    const kagent = ctx.values.aiops.kagent;
+    ctx.whenObject({ truthy: 'aiops.kagent.enabled' }, () =>
+      kubeObject<AgentProps>(this, {
+        apiVersion: KAGENT_AGENT_API_VERSION,
+        kind: 'Agent',
+        metadata: { name: suffixedName(ctx, 'doctor'), namespace: kagent.namespace, labels: labels(ctx) },
+        body: {
+          spec: {
+            type: 'Declarative',
+            description: `Diagnoses the AI-Powered Todo Chatbot (release ${ctx.release.name}) in namespace ${ctx.release.namespace}.`,
+            declarative: {
+              modelConfig: kagent.modelConfig,
+              systemMessage: systemMessage(ctx),
+              tools: [
+                {
+                  type: 'McpServer',
+                  mcpServer: {
+                    apiGroup: 'kagent.dev',
+                    kind: 'RemoteMCPServer',
+                    name: kagent.toolServer,
+                    toolNames: ctx.concat<string>(KAGENT_READ_ONLY_TOOLS, kagent.writeTools),
+                    // Every tool that changes the cluster waits for a human's approval.
+                    ...ctx.when({ truthy: 'aiops.kagent.writeTools' }, { requireApproval: kagent.writeTools }),
+                  },
+                },
+              ],
+            },
+          },
+        },
+      }),
+    );
+  }
+}
+
+function tierLines(ctx: ModelContext, component: Component, what: string): string[] {
+  const { containerPort, service, probes } = ctx.values[component];
+  const probe = (name: 'startup' | 'readiness' | 'liveness') =>
+    `${name} GET ${probes[name].path} every ${probes[name].periodSeconds} s, timeout ${probes[name].timeoutSeconds} s, ${probes[name].failureThreshold} failures allowed`;
+  return [
+    `- Deployment ${componentName(ctx, component)} (${what}), image ${imageReference(ctx, component)}, container port ${containerPort} named http;`,
+    `  Service ${componentName(ctx, component)} (${service.type}) on port ${service.port}; probes on port http: ${probe('startup')}; ${probe('readiness')}; ${probe('liveness')}.`,
+  ];
+}
+
+/** The Agent's knowledge of this deployment: names, health checks, the image contract, common failures. Never a secret value. */
+function systemMessage(ctx: ModelContext): string {
+  const { keys } = ctx.values.secret;
+  return [
+    `You diagnose the AI-Powered Todo Chatbot, Helm release or synth release ${ctx.release.name}, in namespace ${ctx.release.namespace}.`,
+    'What runs there:',
+    ...tierLines(ctx, 'backend', 'FastAPI API'),
+    ...tierLines(ctx, 'frontend', 'Next.js web app; it calls the backend through BACKEND_URL'),
+    `- ConfigMap ${configMapName(ctx)}: non-secret settings (LOG_LEVEL, CORS_ORIGINS, BACKEND_URL).`,
+    `- Secret ${secretName(ctx)}: keys ${keys.databaseUrl}, ${keys.openaiApiKey}, ${keys.betterAuthSecret} (Neon Postgres URL, OpenAI key, Better Auth secret).`,
+    'Image contract: both containers run as a non-root user under Pod Security "restricted", with a read-only root filesystem;',
+    'they write only to emptyDir volumes (/tmp, and the Next.js cache). /health and / answer without a database call, so a failing probe',
+    'means the process itself, not Postgres or OpenAI.',
+    'Common failures and where to look:',
+    ...COMMON_FAILURES.map(({ symptom, look }) => `- ${symptom}: ${look}.`),
+    'How to work: read events, pod status, descriptions and logs first (the log tool takes pod_name, namespace, container and',
+    'tail_lines). Never print, decode or repeat a Secret value: name keys only. Propose fixes as Helm values or synth settings',
+    '(they live in the chart), not as edits of live objects, which the next upgrade or apply undoes.',
+  ].join('\n');
+}
