@@ -5,6 +5,7 @@ import { DEFAULT_RELEASE, Settings } from '../config/load';
 import { deepMerge } from '../config/merge';
 import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
+import { unambiguousYaml } from '../outputs/yaml';
 import { valueAtPath } from '../model/context';
 
 /*
@@ -101,11 +102,20 @@ export function replaceSection(document: string, name: string, content: string):
   return `${document.slice(0, from + start.length)}\n${content}\n${document.slice(to)}`;
 }
 
+/** The Agent `aiops.kagent.enabled: true` adds to the default settings, as the raw synth writes it. */
+export function kagentAgentYaml(): string {
+  const values = deepMerge(profiles.minikube, { aiops: { kagent: { enabled: true } } });
+  const agent = (synthObjects({ release: DEFAULT_RELEASE, values }) as unknown as Manifest[]).find((object) => object.kind === 'Agent');
+  if (!agent) throw new Error('aiops.kagent.enabled emitted no Agent');
+  return ['```yaml', unambiguousYaml(agent).trimEnd(), '```'].join('\n');
+}
+
 /** The generated sections of each documentation file. */
 export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
   'README.md': { 'values-table': valuesTable },
   'docs/architecture.md': { 'architecture-diagram': () => ['```mermaid', architectureDiagram(), '```'].join('\n') },
   'docs/policy.md': { 'policy-rules': policyTable },
+  'docs/aiops.md': { 'kagent-agent': kagentAgentYaml },
 };
 
 /** A documentation file with its generated sections brought up to date. */

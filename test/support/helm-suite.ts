@@ -58,6 +58,21 @@ export function helmSuite(major: Helm['major']): void {
       expect(comparable(helmTemplate(helm, tgz, settings, ['--skip-tests']))).toEqual(comparable(rawTemplate(settings)));
     });
 
+    it.each([
+      ['off', { enabled: false }],
+      ['on, read-only', { enabled: true }],
+      ['on, with write tools, in another namespace', { enabled: true, namespace: 'ai-ops', modelConfig: 'gpt', toolServer: 'tools', writeTools: ['k8s_scale', 'k8s_rollout'] }],
+    ] as const)('renders the same kagent Agent as the raw synth, feature %s', (_case, kagent) => {
+      const settings = withValues(loadSettings({ profile: 'cloud', releaseName: 'r'.repeat(53) }), (values) => {
+        values.aiops.kagent = { ...values.aiops.kagent, ...kagent, writeTools: [...(kagent as { writeTools?: string[] }).writeTools ?? []] as typeof values.aiops.kagent.writeTools };
+      });
+      const agents = (manifests: Manifest[]) => comparable(manifests).filter((m) => m.kind === 'Agent');
+      const rendered = agents(helmTemplate(helm, tgz, settings, ['--skip-tests']));
+      expect(rendered).toEqual(agents(rawTemplate(settings)));
+      expect(rendered).toHaveLength(kagent.enabled ? 1 : 0);
+      for (const agent of rendered) expect(schemaProblems(agent as unknown as KubeObject)).toEqual([]);
+    });
+
     it(`renders exactly the raw objects for ${EQUIVALENCE_RUNS} random valid settings`, () => {
       fc.assert(
         fc.property(settingsArbitrary, (settings) => {

@@ -1,5 +1,6 @@
 import { Settings } from '../../src/config/load';
 import { canonicalCpu, canonicalMemory } from '../../src/config/rules';
+import { KAGENT_READ_ONLY_TOOLS } from '../../src/constructs/kagent-agent';
 import { podSecurityViolations } from '../../src/policy/pss';
 import { find, Manifest, podTemplates } from './kube';
 
@@ -24,7 +25,9 @@ export function invariantViolations(manifests: readonly Manifest[], settings: Se
     // Namespaces are DNS-1123 labels; Services (and so every name derived from the release) DNS-1035 labels.
     const label = manifest.kind === 'Namespace' ? /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ : /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
     check(label.test(name) && name.length <= 63, `${manifest.kind} name ${name} is not a valid DNS label of at most 63 characters`);
-    if (manifest.kind !== 'Namespace') check(namespace === release.namespace, `${manifest.kind}/${name} is in namespace ${namespace}`);
+    // kagent resolves an Agent's ModelConfig in the Agent's own namespace: the Agent lives with kagent.
+    const expected = manifest.kind === 'Agent' ? values.aiops.kagent.namespace : release.namespace;
+    if (manifest.kind !== 'Namespace') check(namespace === expected, `${manifest.kind}/${name} is in namespace ${namespace}, not ${expected}`);
   }
 
   for (const deployment of deployments) {
@@ -86,6 +89,23 @@ export function invariantViolations(manifests: readonly Manifest[], settings: Se
   const backendService = find(manifests, 'Service', `${release.name}-backend`);
   const derivedUrl = `http://${backendService.metadata.name}.${release.namespace}.svc.cluster.local:${backendService.spec.ports[0].port}`;
   check(config.data?.BACKEND_URL === (values.config.backendUrl || derivedUrl), `BACKEND_URL is ${config.data?.BACKEND_URL}`);
+
+  const agents = manifests.filter((m) => m.kind === 'Agent');
+  check(agents.length === (values.aiops.kagent.enabled ? 1 : 0), `${agents.length} kagent Agents with aiops.kagent.enabled ${values.aiops.kagent.enabled}`);
+  for (const agent of agents) {
+    const { modelConfig, systemMessage, tools } = agent.spec.declarative;
+    check(modelConfig === values.aiops.kagent.modelConfig, `Agent ModelConfig is ${modelConfig}`);
+    const [server] = tools.map((tool: any) => tool.mcpServer);
+    check(server.name === values.aiops.kagent.toolServer, `Agent tool server is ${server.name}`);
+    const { writeTools } = values.aiops.kagent;
+    check(JSON.stringify(server.toolNames) === JSON.stringify([...KAGENT_READ_ONLY_TOOLS, ...writeTools]), `Agent tools are ${server.toolNames}`);
+    check(JSON.stringify(server.requireApproval) === JSON.stringify(writeTools.length ? writeTools : undefined), `Agent asks approval for ${server.requireApproval}`);
+    // The Agent knows every object by its real name, and the namespace they are in.
+    const named = manifests.filter((m) => ['Deployment', 'Service', 'ConfigMap'].includes(m.kind)).map((m) => m.metadata.name);
+    for (const name of [...named, values.secret.existingSecret || `${release.name}-secrets`, `namespace ${release.namespace}`]) {
+      check(systemMessage.includes(` ${name}`), `Agent's system message does not name ${name}`);
+    }
+  }
   return problems;
 }
 

@@ -1,0 +1,165 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ConfigError } from '../src/config/errors';
+import { loadSettings, validateValues } from '../src/config/load';
+import { COMMON_FAILURES } from '../src/constructs/kagent-agent';
+import { IMPORTED_CRDS, importBindings } from '../src/imports/crd-bindings';
+import { synthObjects } from '../src/outputs/raw';
+import { CEL_RULES, crdProblems, crdVersions, isImportedKind } from '../src/validate/crd-schema';
+
+const ROOT = join(__dirname, '..');
+
+function agentOf(kagent: object = {}): any {
+  const settings = loadSettings({ profile: 'cloud' });
+  const values = { ...settings.values, aiops: { kagent: { ...settings.values.aiops.kagent, enabled: true, writeTools: ['k8s_scale'], ...kagent } } };
+  return (synthObjects({ ...settings, values: validateValues(values) }) as any[]).find((object) => object.kind === 'Agent');
+}
+
+describe('typed bindings (imports/)', () => {
+  it('are what npm run import generates from the CRDs in crds/ (run it and commit when this fails)', () => {
+    const fresh = mkdtempSync(join(tmpdir(), 'todo-chatbot-imports-'));
+    importBindings(ROOT, fresh);
+    const generated = readdirSync(fresh).sort();
+    expect(generated).toEqual(readdirSync(join(ROOT, 'imports')).filter((file) => file.endsWith('.ts')).sort());
+    for (const file of generated) expect(readFileSync(join(ROOT, 'imports', file), 'utf8')).toBe(readFileSync(join(fresh, file), 'utf8'));
+  }, 60000);
+
+  it('hold only the version we emit', () => {
+    const bindings = readFileSync(join(ROOT, 'imports', 'kagent.dev.ts'), 'utf8');
+    expect(IMPORTED_CRDS.map(({ version }) => version)).toEqual(['v1alpha2']);
+    expect(bindings).toContain("apiVersion: 'kagent.dev/v1alpha2'");
+    expect(bindings).not.toContain('kagent.dev/v1alpha1');
+  });
+});
+
+describe("the Agent against kagent v0.9.12's CRD schema", () => {
+  it('the Agent we emit is valid, with and without write tools', () => {
+    expect(crdProblems(agentOf())).toEqual([]);
+    expect(crdProblems(agentOf({ writeTools: [] }))).toEqual([]);
+  });
+
+  it.each([
+    ['spec', (agent: any) => (agent.spec.bogus = 1), 'spec.bogus: unknown field'],
+    ['spec.declarative', (agent: any) => (agent.spec.declarative.systemPrompt = 'x'), 'spec.declarative.systemPrompt: unknown field'],
+    ['a tool server reference', (agent: any) => (agent.spec.declarative.tools[0].mcpServer.tools = []), 'spec.declarative.tools.0.mcpServer.tools: unknown field'],
+    ['a wrong type', (agent: any) => (agent.spec.declarative.stream = 'yes'), 'spec.declarative.stream: must be boolean'],
+    ['an enum', (agent: any) => (agent.spec.declarative.tools[0].type = 'Mcp'), 'spec.declarative.tools.0.type: must be equal to one of the allowed values'],
+  ])('refuses what the API server refuses: %s', (_what, breakIt, problem) => {
+    const agent = agentOf();
+    breakIt(agent);
+    expect(crdProblems(agent)).toContain(problem);
+  });
+});
+
+/** The CRD's schema node at a path (`spec.declarative.tools[].mcpServer`). */
+function schemaAt(path: string): any {
+  const [{ schema }] = crdVersions();
+  return path.split('.').reduce((node, step) => {
+    const field = step.replace(/\[\]$/, '');
+    const child = node.properties[field];
+    return step.endsWith('[]') ? child.items : child;
+  }, schema);
+}
+
+describe("the CRD's CEL rules on what we emit (x-kubernetes-validations)", () => {
+  /** Every CEL rule on a schema node that our Agent (write tools on) has a value at: the rules the API server runs on it. */
+  function rulesOnOurAgent(): { at: string; rule: string; message: string }[] {
+    const found: { at: string; rule: string; message: string }[] = [];
+    const walk = (value: any, node: any, at: string) => {
+      for (const { rule, message } of node['x-kubernetes-validations'] ?? []) found.push({ at, rule, message });
+      if (Array.isArray(value)) value.forEach((item) => walk(item, node.items, `${at}[]`));
+      else if (value !== null && typeof value === 'object' && node.properties) {
+        for (const [field, child] of Object.entries(value)) if (node.properties[field]) walk(child, node.properties[field], at ? `${at}.${field}` : field);
+      }
+    };
+    walk(agentOf(), crdVersions()[0].schema, '');
+    return [...new Map(found.map((rule) => [`${rule.at} ${rule.rule}`, rule])).values()];
+  }
+
+  it('are all mirrored, word for word, at the paths where the API server runs them on our Agent', () => {
+    const mirrored = CEL_RULES.map(({ at, rule, message }) => ({ at, rule, message }));
+    expect(mirrored.length).toBeGreaterThan(0);
+    expect(mirrored).toEqual(rulesOnOurAgent());
+  });
+
+  const breakages: Record<string, (agent: any) => void> = {
+    'has(self.type)': (agent) => delete agent.spec.type,
+    "self.type == 'Declarative' || self.type == 'BYO'": (agent) => (agent.spec.type = 'Other'),
+    "(self.type == 'Declarative' && has(self.declarative)) || (self.type == 'BYO' && has(self.byo))": (agent) => (agent.spec.type = 'BYO'),
+    '!has(self.systemMessage) || !has(self.systemMessageFrom)': (agent) => (agent.spec.declarative.systemMessageFrom = { type: 'ConfigMap', name: 'm', key: 'k' }),
+    "!(has(self.mcpServer) && self.type != 'McpServer')": (agent) => (agent.spec.declarative.tools[0].type = 'Agent'),
+    "!(!has(self.mcpServer) && self.type == 'McpServer')": (agent) => delete agent.spec.declarative.tools[0].mcpServer,
+    "!(has(self.agent) && self.type != 'Agent')": (agent) => (agent.spec.declarative.tools[0].agent = { name: 'other' }),
+    "!(!has(self.agent) && self.type == 'Agent')": (agent) => agent.spec.declarative.tools.push({ type: 'Agent' }),
+    '!has(self.requireApproval) || self.requireApproval.all(x, has(self.toolNames) && x in self.toolNames)': (agent) => agent.spec.declarative.tools[0].mcpServer.requireApproval.push('k8s_delete_resource'),
+  };
+
+  it('each has a breaking example', () => {
+    expect(Object.keys(breakages).sort()).toEqual(CEL_RULES.map((rule) => rule.rule).sort());
+  });
+
+  it.each(CEL_RULES.map((rule) => [rule.message, rule] as const))('%s: holds for our Agent, fails when broken', (_message, rule) => {
+    const agent = agentOf();
+    expect(crdProblems(agent)).toEqual([]);
+    breakages[rule.rule](agent);
+    expect(crdProblems(agent)).toContain(`${rule.at}: ${rule.message}`);
+  });
+});
+
+describe("the Agent's knowledge", () => {
+  it("names each common failure as docs/troubleshooting.md's headings do", () => {
+    const headings = readFileSync(join(ROOT, 'docs', 'troubleshooting.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('## '));
+    for (const { symptom } of COMMON_FAILURES) expect({ symptom, inDocs: headings.some((heading) => heading.includes(symptom)) }).toEqual({ symptom, inDocs: true });
+    expect(agentOf().spec.declarative.systemMessage).toContain(COMMON_FAILURES[0].symptom);
+  });
+
+  it('reads by default; tools that change the cluster only when listed, each behind approval', () => {
+    const readOnly = agentOf({ writeTools: [] }).spec.declarative.tools[0].mcpServer;
+    expect(readOnly.toolNames).toEqual(['k8s_get_resources', 'k8s_describe_resource', 'k8s_get_events', 'k8s_get_pod_logs']);
+    expect(readOnly.requireApproval).toBeUndefined();
+    const scaling = agentOf({ writeTools: ['k8s_scale'] }).spec.declarative.tools[0].mcpServer;
+    expect(scaling.toolNames).toContain('k8s_scale');
+    expect(scaling.requireApproval).toEqual(['k8s_scale']);
+  });
+
+  it('lives in kagent\'s namespace, where its ModelConfig and tool server are resolved', () => {
+    const agent = agentOf({ namespace: 'ai-ops' });
+    expect(agent.metadata).toMatchObject({ name: 'todo-chatbot-doctor', namespace: 'ai-ops' });
+    expect(agent.spec.declarative.tools[0].mcpServer.namespace).toBeUndefined();
+    // The CRD says so of the ModelConfig; a tool server in another namespace would need allowedNamespaces on its side.
+    expect(schemaAt('spec.declarative.modelConfig').description).toContain('Must be in the same namespace as the Agent.');
+  });
+
+  it('refuses a tool that is not one of the write tools it knows, with one line', () => {
+    const values = { ...loadSettings().values, aiops: { kagent: { ...loadSettings().values.aiops.kagent, writeTools: ['k8s_delete_resource'] } } };
+    expect(() => validateValues(values)).toThrow(ConfigError);
+    try {
+      validateValues(values);
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([expect.stringMatching(/^aiops\.kagent\.writeTools\[0\]: expected one of "k8s_scale", "k8s_rollout", got "k8s_delete_resource"$/)]);
+    }
+  });
+});
+
+describe('docs/aiops.md', () => {
+  it('every YAML block is a kagent object valid against its CRD (the generated Agent among them)', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'aiops.md'), 'utf8');
+    const blocks = [...doc.matchAll(/^```ya?ml\n([^]*?)^```$/gm)].map(([, block]) => block);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      const objects = parseAllDocuments(block).map((document) => document.toJS());
+      for (const object of objects) expect({ kind: object.kind, problems: isImportedKind(object) ? crdProblems(object) : ['not a kagent kind we validate'] }).toEqual({ kind: object.kind, problems: [] });
+    }
+  });
+
+  it('makes none of the claims kagent v0.9.12 contradicts', () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'aiops.md'), 'utf8');
+    expect(doc).not.toMatch(/kagent 1\.x/);
+    expect(doc).not.toMatch(/previous logs|last hour/i);
+    expect(doc).toContain('kubectl port-forward -n kagent');
+  });
+});
