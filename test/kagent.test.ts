@@ -35,6 +35,20 @@ describe('typed bindings (imports/)', () => {
 });
 
 describe("the Agent against kagent v0.9.12's CRD schema", () => {
+  it('writes out every default the CRD would add inside the objects it sets, so the API server stores the Agent as written', () => {
+    const missing: string[] = [];
+    const walk = (value: any, node: any, at: string) => {
+      if (Array.isArray(value)) return value.forEach((item) => walk(item, node.items, `${at}[]`));
+      if (value === null || typeof value !== 'object' || !node.properties) return;
+      for (const [field, child] of Object.entries<any>(node.properties)) {
+        if (child.default !== undefined && value[field] === undefined) missing.push(`${at}.${field} (default ${JSON.stringify(child.default)})`);
+        if (value[field] !== undefined) walk(value[field], child, `${at}.${field}`);
+      }
+    };
+    walk(agentOf().spec, crdVersions()[0].schema.properties.spec, 'spec');
+    expect(missing).toEqual([]);
+  });
+
   it('the Agent we emit is valid, with and without write tools', () => {
     expect(crdProblems(agentOf())).toEqual([]);
     expect(crdProblems(agentOf({ writeTools: [] }))).toEqual([]);

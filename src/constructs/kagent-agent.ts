@@ -50,6 +50,8 @@ export class KagentAgent extends Construct {
             type: 'Declarative',
             description: `Diagnoses the AI-Powered Todo Chatbot (release ${ctx.release.name}) in namespace ${ctx.release.namespace}.`,
             declarative: {
+              // The CRD's default, written out: the API server then stores exactly the Agent we wrote.
+              runtime: 'python',
               modelConfig: kagent.modelConfig,
               systemMessage: systemMessage(ctx),
               tools: [
@@ -87,7 +89,7 @@ function tierLines(ctx: ModelContext, component: Component, what: string): strin
 function systemMessage(ctx: ModelContext): string {
   const { keys } = ctx.values.secret;
   return [
-    `You diagnose the AI-Powered Todo Chatbot, Helm release or synth release ${ctx.release.name}, in namespace ${ctx.release.namespace}.`,
+    `You diagnose the AI-Powered Todo Chatbot, release ${ctx.release.name}, in namespace ${ctx.release.namespace}.`,
     'What runs there:',
     ...tierLines(ctx, 'backend', 'FastAPI API'),
     ...tierLines(ctx, 'frontend', 'Next.js web app; it calls the backend through BACKEND_URL'),

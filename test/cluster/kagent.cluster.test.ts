@@ -25,10 +25,13 @@ describe(`kagent v0.9.12's Agent CRD on Kubernetes ${process.env.CLUSTER_VERSION
       .find((object) => object.kind === 'Agent');
   const storedAgent = () => kubectlJson(['get', 'agents.kagent.dev', AGENT, '-n', KAGENT_NAMESPACE]);
 
-  beforeAll(() => {
+  beforeAll(async () => {
     // Server-side: the CRD (950 KB) is far over the 256 KB annotation client-side apply would record.
     kubectlOk(['apply', '--server-side', '-f', CRD]);
-    kubectlOk(['wait', '--for=condition=Established', 'crd/agents.kagent.dev', '--timeout=60s']);
+    // `kubectl wait` fails outright while the CRD has no conditions yet: poll until it is Established.
+    const established = () => kubectl(['get', 'crd', 'agents.kagent.dev', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']).stdout === 'True';
+    for (let tries = 0; tries < 120 && !established(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(established()).toBe(true);
     kubectlOk(['create', 'namespace', KAGENT_NAMESPACE]);
   });
   afterEach(() => {

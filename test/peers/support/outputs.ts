@@ -11,7 +11,7 @@ export type Profile = (typeof PROFILE_NAMES)[number];
 export const RELEASE = 'todo-chatbot';
 export const NAMESPACE = 'todo-chatbot';
 
-/** Every optional feature on: Ingress with TLS, autoscaling, NetworkPolicies, the Secret created from values. */
+/** Every optional feature on: Ingress with TLS, autoscaling, NetworkPolicies, the Secret created from values, the kagent Agent. */
 export const EVERY_FEATURE = {
   frontend: {
     ingress: { enabled: true, className: 'nginx', host: 'todo.example.com', path: '/', tlsSecretName: 'todo-tls' },
@@ -20,6 +20,7 @@ export const EVERY_FEATURE = {
   backend: { autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 5 } },
   networkPolicy: { enabled: true },
   secret: { create: true },
+  aiops: { kagent: { enabled: true, writeTools: ['k8s_scale'] } },
 };
 
 /** Stand-ins for the Secret's values: not secrets, nothing connects anywhere. */
