@@ -1,4 +1,5 @@
 import { COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
+import { RESERVED_CONFIG_KEYS, reservedEnv } from './environment';
 
 /**
  * Rules that span several fields, so the JSON schema cannot state them; each is something the API
@@ -10,10 +11,8 @@ export interface Problem {
   readonly message: string;
 }
 
-/** Names the containers get from the Secret and the ConfigMap; user entries may not shadow them. */
+/** The variables the synth reads a created Secret's values from. */
 export const SECRET_ENV = Object.values(SECRET_ENV_BY_FIELD);
-export const CONFIG_ENV = ['BACKEND_URL', 'CORS_ORIGINS', 'LOG_LEVEL'] as const;
-export const RESERVED_ENV: readonly string[] = [...SECRET_ENV, ...CONFIG_ENV];
 /** Names that say "secret" (kube-linter's env-var-secret): such values belong in the Secret, not in plain text. */
 export const SECRET_LOOKING_NAME = /secret|password|passwd|token|api_?key|private_?key|credential/i;
 /** The API server refuses an IP address as an Ingress host: it must be a DNS name. */
@@ -23,8 +22,8 @@ export const INGRESS_PATH_FORBIDDEN = { within: ['//', '/./', '/../', '%2f', '%2
 export const INGRESS_PATH_MESSAGE = 'expected a path without "//", "/./", "/../" or an encoded "/" (%2F), not ending in "/." or "/.."';
 
 /** Why a user-chosen variable name or ConfigMap key is refused (`noun` is "name" or "key"), if it is. */
-function userEnvNameProblem(name: string, noun: string): string | undefined {
-  if (RESERVED_ENV.includes(name)) return `expected a ${noun} other than ${RESERVED_ENV.join(', ')} (set by the chart), got ${JSON.stringify(name)}`;
+function userEnvNameProblem(name: string, noun: string, reserved: readonly string[]): string | undefined {
+  if (reserved.includes(name)) return `expected a ${noun} other than ${reserved.join(', ')} (set by the chart), got ${JSON.stringify(name)}`;
   if (SECRET_LOOKING_NAME.test(name)) return `expected a ${noun} that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(name)}`;
   return undefined;
 }
@@ -122,7 +121,7 @@ export function crossFieldProblems(values: Values): Problem[] {
     const seen = new Set<string>();
     values[component].extraEnv.forEach(({ name }, index) => {
       const path = `${component}.extraEnv[${index}].name`;
-      const refused = userEnvNameProblem(name, 'name');
+      const refused = userEnvNameProblem(name, 'name', reservedEnv(component));
       if (refused) {
         problems.push({ path, message: refused });
       } else if (seen.has(name)) {
@@ -132,7 +131,7 @@ export function crossFieldProblems(values: Values): Problem[] {
     });
   }
   for (const key of Object.keys(values.config.extra)) {
-    const refused = userEnvNameProblem(key, 'key');
+    const refused = userEnvNameProblem(key, 'key', RESERVED_CONFIG_KEYS);
     if (refused) problems.push({ path: `config.extra.${key}`, message: refused });
   }
   const { keys } = values.secret;

@@ -1,5 +1,6 @@
 import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CONFIG_MAP_ENV } from '../config/environment';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
 import { backendUrl, configMapName, labels } from '../model/names';
@@ -17,7 +18,7 @@ export class AppConfigMap extends Construct {
     super(scope, id);
     const { config } = ctx.values;
     this.data = ctx.merge(
-      { BACKEND_URL: backendUrl(ctx), CORS_ORIGINS: config.corsOrigins, LOG_LEVEL: config.logLevel },
+      { [CONFIG_MAP_ENV.backendUrl]: backendUrl(ctx), [CONFIG_MAP_ENV.corsOrigins]: config.corsOrigins, [CONFIG_MAP_ENV.logLevel]: config.logLevel },
       config.extra,
     );
     kubeObject<k8s.KubeConfigMapProps>(this, {

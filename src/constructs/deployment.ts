@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { Component, ComponentValues } from '../config/schema';
 import type { Condition, ModelContext } from '../model/context';
 import { canonicalCpu, canonicalMemory } from '../config/rules';
+import { PORT_ENV } from '../config/environment';
 import { kubeObject, Wire } from '../model/k8s';
 import { CANONICAL_QUANTITY_HELPER, componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
@@ -66,7 +67,7 @@ export class Deployment extends Construct {
     const settings: ComponentValues = ctx.values[component];
     const ownPods = { matchLabels: selectorLabels(ctx, component) };
     const env: Wire<k8s.EnvVar>[] = [
-      { name: 'PORT', value: ctx.asText(settings.containerPort) },
+      { name: PORT_ENV, value: ctx.asText(settings.containerPort) },
       ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
       ...Object.entries(props.secretEnv).map(([name, key]) => ({
         name,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField } from '../config/schema';
+import { CONTAINER_ENV } from '../config/environment';
+import { Component, SECRET_ENV_BY_FIELD } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { AppConfigMap } from './config-map';
 import { AppSecret, SecretValues } from './secret';
@@ -29,7 +30,7 @@ export class TodoChatbot extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const { ctx } = props;
     const { keys } = ctx.values.secret;
-    const secretEnv = (fields: readonly SecretField[]) => Object.fromEntries(fields.map((field) => [SECRET_ENV_BY_FIELD[field], keys[field]]));
+    const secretEnv = (component: Component) => Object.fromEntries(CONTAINER_ENV[component].secret.map((field) => [SECRET_ENV_BY_FIELD[field], keys[field]]));
     if (props.namespace ?? true) new Namespace(this, 'namespace', { ctx });
     const config = new AppConfigMap(this, CONFIG_MAP_ID, { ctx });
     new AppSecret(this, 'secret', { ctx, secretValues: props.secretValues });
@@ -40,16 +41,15 @@ export class TodoChatbot extends Chart {
     new Tier(this, 'backend', {
       ctx,
       configChecksum,
-      secretEnv: secretEnv(SECRET_FIELDS),
+      secretEnv: secretEnv('backend'),
+      env: CONTAINER_ENV.backend.plain,
       writablePaths: { tmp: '/tmp' },
     });
     new Tier(this, 'frontend', {
       ctx,
       configChecksum,
-      // The frontend signs sessions; it never sees the database or OpenAI credentials.
-      secretEnv: secretEnv(['betterAuthSecret']),
-      // Next.js standalone binds to $HOSTNAME, which Kubernetes sets to the pod name.
-      env: { HOSTNAME: '0.0.0.0', NEXT_TELEMETRY_DISABLED: '1' },
+      secretEnv: secretEnv('frontend'),
+      env: CONTAINER_ENV.frontend.plain,
       writablePaths: { tmp: '/tmp', 'next-cache': ctx.values.frontend.nextCachePath },
     });
     new Ingress(this, 'ingress', { ctx });

@@ -2,15 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { IMPORTED_CRDS } from '../../src/imports/crd-bindings';
 import { crdProblems } from '../../src/validate/crd-schema';
-import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlJson, kubectlOk, rawNamespaceWithSecret, synthCommand } from './support/commands';
+import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, installKagentCrd, kubectl, kubectlJson, kubectlOk, rawNamespaceWithSecret, synthCommand, uninstallKagentCrd } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
 const KAGENT_NAMESPACE = 'kagent';
 const AGENT = 'todo-chatbot-doctor';
-const CRD = join(__dirname, '..', '..', IMPORTED_CRDS[0].file);
 
 /** The doctor Agent with a write tool, so requireApproval is there for the API server's CEL rule to judge. */
 const KAGENT_VALUES = { aiops: { kagent: { enabled: true, writeTools: ['k8s_scale'] } } };
@@ -25,13 +23,8 @@ describe(`kagent v0.9.12's Agent CRD on Kubernetes ${process.env.CLUSTER_VERSION
       .find((object) => object.kind === 'Agent');
   const storedAgent = () => kubectlJson(['get', 'agents.kagent.dev', AGENT, '-n', KAGENT_NAMESPACE]);
 
-  beforeAll(async () => {
-    // Server-side: the CRD (950 KB) is far over the 256 KB annotation client-side apply would record.
-    kubectlOk(['apply', '--server-side', '-f', CRD]);
-    // `kubectl wait` fails outright while the CRD has no conditions yet: poll until it is Established.
-    const established = () => kubectl(['get', 'crd', 'agents.kagent.dev', '-o', 'jsonpath={.status.conditions[?(@.type=="Established")].status}']).stdout === 'True';
-    for (let tries = 0; tries < 120 && !established(); tries += 1) await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(established()).toBe(true);
+  beforeAll(() => {
+    installKagentCrd();
     kubectlOk(['create', 'namespace', KAGENT_NAMESPACE]);
   });
   afterEach(() => {
@@ -40,7 +33,7 @@ describe(`kagent v0.9.12's Agent CRD on Kubernetes ${process.env.CLUSTER_VERSION
   });
   afterAll(() => {
     deleteNamespace(KAGENT_NAMESPACE);
-    kubectl(['delete', '-f', CRD, '--ignore-not-found']);
+    uninstallKagentCrd();
   });
 
   it('raw: kubectl apply --validate=strict accepts the Agent in kagent\'s namespace without a warning, stores it as written, and a second apply changes nothing', () => {

@@ -5,23 +5,31 @@ import { synthObjects } from '../../src/outputs/raw';
 import { yamlStream } from '../../src/outputs/yaml';
 import { settingsArbitrary } from '../support/arbitraries';
 import { valuesFile } from '../support/equivalence';
-import { changesOfAnotherApply, HELMS, helm, kubectl, Run, synthCommand } from './support/commands';
+import { changesOfAnotherApply, HELMS, helm, installKagentCrd, kubectl, Run, synthCommand, uninstallKagentCrd } from './support/commands';
 
 /** Random valid settings applied with --dry-run=server (SWEEP_RUNS=500 for a longer hunt). */
 const SWEEP_RUNS = Number(process.env.SWEEP_RUNS ?? 50);
 /** Random valid settings applied for real, twice (IDEMPOTENCE_RUNS=100 for a longer hunt). */
 const IDEMPOTENCE_RUNS = Number(process.env.IDEMPOTENCE_RUNS ?? 10);
 
-/** Creates the namespaces the objects need for real (a dry run creates nothing), then dry-runs everything else. */
-function serverDryRun(objects: readonly { kind: string }[], createdNamespaces: Set<string>): Run {
-  const namespaces = objects.filter((object) => object.kind === 'Namespace');
-  for (const namespace of namespaces as unknown as { metadata: { name: string } }[]) {
+type Named = { kind: string; metadata: { name: string; namespace?: string } };
+
+/**
+ * Creates the namespaces the objects need for real (a dry run creates nothing): the raw output's own
+ * Namespace as written, and any other an object lives in (kagent's, for the Agent) as a bare one. Then
+ * dry-runs everything else.
+ */
+function serverDryRun(objects: readonly object[], createdNamespaces: Set<string>): Run {
+  const own = (objects as Named[]).filter((object) => object.kind === 'Namespace');
+  const others = (objects as Named[]).flatMap((object) => object.metadata.namespace ?? []).filter((name) => !own.some((namespace) => namespace.metadata.name === name));
+  const namespaces = [...own, ...others.map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }))];
+  for (const namespace of namespaces) {
     if (createdNamespaces.has(namespace.metadata.name)) continue;
     const created = kubectl(['apply', '-f', '-'], yamlStream([namespace]));
     if (created.status !== 0) return created;
     createdNamespaces.add(namespace.metadata.name);
   }
-  return kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], yamlStream(objects.filter((object) => object.kind !== 'Namespace')));
+  return kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], yamlStream((objects as Named[]).filter((object) => object.kind !== 'Namespace')));
 }
 
 function withValues(change: (values: Settings['values']) => void): Settings {
@@ -34,10 +42,13 @@ function withValues(change: (values: Settings['values']) => void): Settings {
 describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
   const createdNamespaces = new Set<string>();
   const { tgz } = synthCommand();
+  // Random settings turn the kagent Agent on about half the time: its CRD must be there to judge it.
+  beforeAll(() => installKagentCrd());
   afterAll(() => {
     const ours = [...createdNamespaces].filter((name) => !['default', 'kube-system', 'kube-public', 'kube-node-lease'].includes(name));
     // Waited for: the next scenario file uses README's namespace, which the refusal cases create too.
     if (ours.length > 0) kubectl(['delete', 'namespace', ...ours, '--wait=true', '--timeout=300s']);
+    uninstallKagentCrd();
   });
 
   it(`accepts the raw objects of ${SWEEP_RUNS} random valid settings (--dry-run=server --validate=strict): no refusal, no warning`, () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
-import { crossFieldProblems, IP_ADDRESS, QUANTITY_CEILING, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../src/config/rules';
+import { RESERVED_CONFIG_KEYS, reservedEnv } from '../../src/config/environment';
+import { crossFieldProblems, IP_ADDRESS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../src/config/rules';
 import { COMPONENTS, releaseSchema, SECRET_FIELDS, Values } from '../../src/config/schema';
 import { z } from 'zod';
 import { formats, schemaPattern } from '../../src/config/patterns';
@@ -75,11 +76,11 @@ function mended(generated: Values): Values {
     const { readiness, liveness } = settings.probes;
     if (JSON.stringify(readiness) === JSON.stringify(liveness)) liveness.periodSeconds = readiness.periodSeconds === 3600 ? 3599 : readiness.periodSeconds + 1;
     settings.autoscaling.minReplicas = Math.min(settings.autoscaling.minReplicas, settings.autoscaling.maxReplicas);
-    const names = new Set<string>(RESERVED_ENV);
+    const names = new Set<string>(reservedEnv(component));
     settings.extraEnv = settings.extraEnv.filter(({ name }) => !names.has(name) && !SECRET_LOOKING_NAME.test(name) && Boolean(names.add(name)));
   }
   for (const key of Object.keys(values.config.extra)) {
-    if (RESERVED_ENV.includes(key) || SECRET_LOOKING_NAME.test(key)) delete values.config.extra[key];
+    if (RESERVED_CONFIG_KEYS.includes(key) || SECRET_LOOKING_NAME.test(key)) delete values.config.extra[key];
   }
   SECRET_FIELDS.forEach((field, index) => {
     if (SECRET_FIELDS.slice(0, index).some((other) => values.secret.keys[other] === values.secret.keys[field])) values.secret.keys[field] = `${values.secret.keys[field]}-${index}`;

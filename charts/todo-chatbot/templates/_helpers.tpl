@@ -139,7 +139,7 @@ app.kubernetes.io/component: test
 {{- end }}
 
 {{- define "todo-chatbot.validate" -}}
-{{- $reserved := list "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" -}}
+{{- $reservedEnv := dict "backend" (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") "frontend" (list "PORT" "HOSTNAME" "NEXT_TELEMETRY_DISABLED" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}
 {{- $ceilings := dict "cpu" "1024" "memory" "64Ti" -}}
@@ -167,9 +167,10 @@ app.kubernetes.io/component: test
 {{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
 {{- end -}}
 {{- $seen := dict -}}
+{{- $reserved := index $reservedEnv $component -}}
 {{- range $index, $env := (index $.Values $component).extraEnv -}}
 {{- if has $env.name $reserved -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected a name other than DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $component $index $env.name) -}}
+{{- fail (printf "%s.extraEnv[%d].name: expected a name other than %s (set by the chart), got %q" $component $index (join ", " $reserved) $env.name) -}}
 {{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $env.name -}}
 {{- fail (printf "%s.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $component $index $env.name) -}}
 {{- else if hasKey $seen $env.name -}}
@@ -179,8 +180,8 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- range $key, $value := .Values.config.extra -}}
-{{- if has $key $reserved -}}
-{{- fail (printf "config.extra.%s: expected a key other than DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $key $key) -}}
+{{- if has $key (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" "HOSTNAME" "NEXT_TELEMETRY_DISABLED") -}}
+{{- fail (printf "config.extra.%s: expected a key other than PORT, DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL, HOSTNAME, NEXT_TELEMETRY_DISABLED (set by the chart), got %q" $key $key) -}}
 {{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $key -}}
 {{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $key $key) -}}
 {{- end -}}

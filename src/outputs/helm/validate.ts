@@ -1,5 +1,6 @@
-import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, RESERVED_ENV, SECRET_LOOKING_NAME } from '../../config/rules';
-import { SECRET_FIELDS } from '../../config/schema';
+import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
+import { RESERVED_CONFIG_KEYS, reservedEnv } from '../../config/environment';
+import { COMPONENTS, SECRET_FIELDS } from '../../config/schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
@@ -70,8 +71,8 @@ function quantityHelpers(): string {
  * `helm install` refuses what the raw synth refuses.
  */
 export function validateHelper(): string {
-  const list = `list ${RESERVED_ENV.map((name) => JSON.stringify(name)).join(' ')}`;
-  const reservedText = RESERVED_ENV.join(', ');
+  const list = (names: readonly string[]) => `list ${names.map((name) => JSON.stringify(name)).join(' ')}`;
+  const reservedByComponent = `dict ${COMPONENTS.map((component) => `"${component}" (${list(reservedEnv(component))})`).join(' ')}`;
   const forbiddenPath = [
     ...INGRESS_PATH_FORBIDDEN.within.map((part) => `(contains ${JSON.stringify(part)} $path)`),
     ...INGRESS_PATH_FORBIDDEN.atEnd.map((end) => `(hasSuffix ${JSON.stringify(end)} $path)`),
@@ -79,7 +80,7 @@ export function validateHelper(): string {
   return `${quantityHelpers()}
 
 {{- define "${VALIDATE_HELPER}" -}}
-{{- $reserved := ${list} -}}
+{{- $reservedEnv := ${reservedByComponent} -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}
 {{- $ceilings := dict "cpu" ${JSON.stringify(QUANTITY_CEILING.cpu)} "memory" ${JSON.stringify(QUANTITY_CEILING.memory)} -}}
@@ -107,9 +108,10 @@ export function validateHelper(): string {
 {{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
 {{- end -}}
 {{- $seen := dict -}}
+{{- $reserved := index $reservedEnv $component -}}
 {{- range $index, $env := (index $.Values $component).extraEnv -}}
 {{- if has $env.name $reserved -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected a name other than ${reservedText} (set by the chart), got %q" $component $index $env.name) -}}
+{{- fail (printf "%s.extraEnv[%d].name: expected a name other than %s (set by the chart), got %q" $component $index (join ", " $reserved) $env.name) -}}
 {{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} $env.name -}}
 {{- fail (printf "%s.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $component $index $env.name) -}}
 {{- else if hasKey $seen $env.name -}}
@@ -119,8 +121,8 @@ export function validateHelper(): string {
 {{- end -}}
 {{- end -}}
 {{- range $key, $value := .Values.config.extra -}}
-{{- if has $key $reserved -}}
-{{- fail (printf "config.extra.%s: expected a key other than ${reservedText} (set by the chart), got %q" $key $key) -}}
+{{- if has $key (${list(RESERVED_CONFIG_KEYS)}) -}}
+{{- fail (printf "config.extra.%s: expected a key other than ${RESERVED_CONFIG_KEYS.join(', ')} (set by the chart), got %q" $key $key) -}}
 {{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} $key -}}
 {{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $key $key) -}}
 {{- end -}}

@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { IMPORTED_CRDS } from '../../../src/imports/crd-bindings';
 import { yamlStream } from '../../../src/outputs/yaml';
-import { helm, helmOk, HELMS, orThrow, pathWithHelm, Run, run, runScript, synthCommand, SynthOutput } from '../../support/processes';
+import { helm, helmOk, HELMS, orThrow, pathWithHelm, ROOT, Run, run, runScript, synthCommand, SynthOutput } from '../../support/processes';
 
 export { helm, helmOk, HELMS, pathWithHelm, runScript, synthCommand };
 export type { Run, SynthOutput };
@@ -80,6 +82,24 @@ export function helmNamespaceWithSecret(namespace: string): void {
 /** Deletes a namespace and waits until it is gone (the namespace controller empties it first). */
 export function deleteNamespace(namespace: string): void {
   kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+}
+
+const KAGENT_AGENT_CRD = join(ROOT, IMPORTED_CRDS[0].file);
+
+/** Installs kagent's Agent CRD (crds/) and returns once the API server serves it. */
+export function installKagentCrd(): void {
+  // Server-side: the CRD (950 KB) is far over the 256 KB annotation client-side apply would record.
+  kubectlOk(['apply', '--server-side', '-f', KAGENT_AGENT_CRD]);
+  // `kubectl wait` fails outright while the CRD has no conditions yet; a retry outlives that moment.
+  for (let tries = 0; tries < 60; tries += 1) {
+    if (kubectl(['wait', '--for=condition=Established', 'crd/agents.kagent.dev', '--timeout=30s']).status === 0) return;
+    spawnSync('sleep', ['0.5']);
+  }
+  throw new Error('the kagent Agent CRD never became Established');
+}
+
+export function uninstallKagentCrd(): void {
+  kubectl(['delete', '-f', KAGENT_AGENT_CRD, '--ignore-not-found', '--wait=true']);
 }
 
 /** Names of the objects of these kinds in a namespace, as "kind/name", sorted. */
