@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { loadSettings } from '../src/config/load';
+import { reservedEnv } from '../src/config/environment';
+import { loadSettings, validateValues } from '../src/config/load';
 import { PROFILE_NAMES } from '../src/config/profiles';
+import { COMPONENTS } from '../src/config/schema';
 import { Manifest, POLICY_RULES, policyViolations } from '../src/policy/rules';
 import { rawFiles, synthObjects } from '../src/outputs/raw';
 import { KubeObject, schemaProblems } from '../src/validate/kube-schema';
@@ -92,5 +94,21 @@ describe('npm run validate', () => {
     writeFileSync(join(dir, '30-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\ndata: {}\nbogus: 1\n');
     expect(validateFiles([dir]).problems).toEqual(['ConfigMap/Bad_Name: bogus: unknown field', 'valid-names-and-labels: ConfigMap/Bad_Name: invalid name']);
     expect(validateFiles([join(dir, 'nope')]).problems).toEqual([`${join(dir, 'nope')}: no such file or folder (run npm run synth first)`]);
+  });
+});
+
+describe('environment names the model sets (src/config/environment.ts)', () => {
+  it.each(COMPONENTS)('every variable the %s container gets from the model is refused as an extraEnv name, and nothing else the model sets is missed', (component) => {
+    const settings = loadSettings({ profile: 'cloud' });
+    const deployment = (synthObjects(settings, { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' }) as any[]).find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith(component));
+    const container = deployment.spec.template.spec.containers[0];
+    const configMap = (synthObjects(settings) as any[]).find((o) => o.kind === 'ConfigMap');
+    const setByModel = [...container.env.map((env: { name: string }) => env.name), ...Object.keys(configMap.data)].sort();
+    expect([...reservedEnv(component)].sort()).toEqual(setByModel);
+    for (const name of setByModel) {
+      const values = structuredClone(settings.values);
+      values[component].extraEnv = [{ name, value: 'x' }];
+      expect(() => validateValues(values)).toThrow(`${component}.extraEnv[0].name: expected a name other than`);
+    }
   });
 });

@@ -154,5 +154,15 @@ export function crossFieldProblems(values: Values): Problem[] {
       message: `expected "" when secret.create is true (the chart would create a Secret of its own), got ${JSON.stringify(values.secret.existingSecret)}`,
     });
   }
+  for (const component of COMPONENTS) {
+    const { type, nodePort } = values[component].service;
+    if (type === 'ClusterIP' && nodePort !== null && nodePort !== undefined) {
+      problems.push({ path: `${component}.service.nodePort`, message: `expected null when ${component}.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got ${nodePort}` });
+    }
+  }
+  const { host, tlsSecretName } = values.frontend.ingress;
+  if (tlsSecretName !== '' && host === '') {
+    problems.push({ path: 'frontend.ingress.tlsSecretName', message: `expected "" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got ${JSON.stringify(tlsSecretName)}` });
+  }
   return problems;
 }

@@ -64,7 +64,7 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
         nodePort: int(30000, 32767)
           .nullable()
           .optional()
-          .describe('Fixed node port for `NodePort` and `LoadBalancer` Services; null lets Kubernetes choose.'),
+          .describe('Fixed node port for `NodePort` and `LoadBalancer` Services (a `ClusterIP` Service has none: must be null); null lets Kubernetes choose.'),
       })
       .describe(`The ${tier} Service.`),
     resources: resourcesSchema.describe(`CPU and memory of the ${tier} container.`),
@@ -134,7 +134,7 @@ export const valuesSchema = z
             className: text(orEmpty(formats.dnsSubdomain)).describe('IngressClass name; empty uses the cluster default.'),
             host: text(orEmpty(formats.dnsSubdomain)).describe('Host name to route; empty routes every host.'),
             path: text(formats.httpPath, 1024).describe('Path prefix to route.'),
-            tlsSecretName: text(orEmpty(formats.dnsSubdomain)).describe('Secret with the TLS certificate for `host`; empty serves plain HTTP.'),
+            tlsSecretName: text(orEmpty(formats.dnsSubdomain)).describe('Secret with the TLS certificate for `host` (needs a `host`); empty serves plain HTTP.'),
           })
           .describe('Optional Ingress for the frontend.'),
       })

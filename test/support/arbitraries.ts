@@ -88,6 +88,8 @@ function mended(generated: Values): Values {
   if (IP_ADDRESS.test(values.frontend.ingress.host)) values.frontend.ingress.host = `h${values.frontend.ingress.host}`;
   if (crossFieldProblems(values).some(({ path }) => path === 'frontend.ingress.path')) values.frontend.ingress.path = '/';
   if (values.secret.create) values.secret.existingSecret = '';
+  for (const component of COMPONENTS) if (values[component].service.type === 'ClusterIP') values[component].service.nodePort = null;
+  if (values.frontend.ingress.host === '') values.frontend.ingress.tlsSecretName = '';
   return values;
 }
 
