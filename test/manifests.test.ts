@@ -30,6 +30,8 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
   it('uses stable readable names, never hashed', () => {
     const names = manifests.map((manifest) => `${manifest.kind}/${manifest.metadata.name}`).sort();
     const cloudOnly = [
+      'HorizontalPodAutoscaler/todo-chatbot-backend',
+      'HorizontalPodAutoscaler/todo-chatbot-frontend',
       'NetworkPolicy/todo-chatbot-backend',
       'NetworkPolicy/todo-chatbot-default-deny',
       'NetworkPolicy/todo-chatbot-frontend',
@@ -104,7 +106,7 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
 });
 
 describe('profiles', () => {
-  it('minikube never pulls (AD-4); cloud pulls pinned tags IfNotPresent with 2 replicas', () => {
+  it('minikube never pulls (AD-4); cloud pulls pinned tags IfNotPresent, 2 to 5 replicas as its HorizontalPodAutoscaler decides', () => {
     const pods = (profile: string) =>
       (synthObjects(loadSettings({ profile })) as unknown as Manifest[]).filter((manifest) => manifest.kind === 'Deployment');
     for (const deployment of pods('minikube')) expect(deployment.spec.template.spec.containers[0].imagePullPolicy).toBe('Never');
@@ -112,7 +114,10 @@ describe('profiles', () => {
       const container = deployment.spec.template.spec.containers[0];
       expect(container.imagePullPolicy).toBe('IfNotPresent');
       expect(container.image).toMatch(/:\d+\.\d+\.\d+$/);
-      expect(deployment.spec.replicas).toBe(2);
+      // The autoscaler owns the count: a replicas field would be reset by every apply.
+      expect(deployment.spec.replicas).toBeUndefined();
+      const autoscaler = (synthObjects(loadSettings({ profile: 'cloud' })) as unknown as Manifest[]).find((m) => m.kind === 'HorizontalPodAutoscaler' && m.spec.scaleTargetRef.name === deployment.metadata.name);
+      expect(autoscaler?.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5 });
     }
   });
 

@@ -90,7 +90,7 @@ describe('npm run validate', () => {
   it('passes on a fresh dist/ and fails on a broken one', () => {
     const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-validate-'));
     for (const [name, file] of rawFiles(loadSettings({ profile: 'cloud' }))) writeFileSync(join(dir, name), file.content);
-    expect(validateFiles([dir])).toEqual({ objects: 13, problems: [] });
+    expect(validateFiles([dir])).toEqual({ objects: 15, problems: [] });
     writeFileSync(join(dir, '30-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\ndata: {}\nbogus: 1\n');
     expect(validateFiles([dir]).problems).toEqual(['ConfigMap/Bad_Name: bogus: unknown field', 'valid-names-and-labels: ConfigMap/Bad_Name: invalid name']);
     expect(validateFiles([join(dir, 'nope')]).problems).toEqual([`${join(dir, 'nope')}: no such file or folder (run npm run synth first)`]);

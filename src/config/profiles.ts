@@ -73,9 +73,12 @@ const registry = (component: string) => ({
   pullPolicy: 'IfNotPresent' as const,
 });
 
-const highAvailability = { podDisruptionBudget: { enabled: true }, topologySpread: { enabled: true } };
+const highAvailability = { autoscaling: { enabled: true }, podDisruptionBudget: { enabled: true }, topologySpread: { enabled: true } };
 
-/** A real cluster: pinned registry images pulled `IfNotPresent`, two replicas each, PDBs, spread, NetworkPolicies. */
+/**
+ * A real cluster: pinned registry images pulled `IfNotPresent`, two to five replicas each as CPU demands
+ * (HorizontalPodAutoscaler), PDBs, spread, NetworkPolicies.
+ */
 const cloudOverrides: DeepPartial<Values> = {
   backend: { replicas: 2, image: registry('backend'), ...highAvailability },
   frontend: { replicas: 2, image: registry('frontend'), ...highAvailability },
