@@ -3,7 +3,7 @@
  * packaged chart) and charts/ (chart source). Bad input gives one `error:` line per problem and exit
  * code 1, and nothing is written.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors';
 import { DEFAULT_RELEASE, loadSettings } from './config/load';
@@ -12,7 +12,7 @@ import { SECRET_ENV } from './config/rules';
 import { SECRET_ENV_BY_FIELD, SECRET_FIELDS } from './config/schema';
 import { SecretValues } from './constructs/secret';
 import { CHART_NAME } from './model/names';
-import { foreignEntries, replaceFolder } from './outputs/write';
+import { foreignEntries, outputFolderProblem, replaceFolder } from './outputs/write';
 import { synth } from './synth';
 
 const USAGE = `Usage: npm run synth -- [options]
@@ -97,10 +97,23 @@ function run(argv: string[], io: CliIo): void {
       committedSecrets.map((field) => `secret.values.${field}: expected "" (the raw synth reads secrets from the environment, never from files), got a value`),
     );
   }
-  const secretValues = settings.values.secret.create ? secretValuesFromEnvironment(io.env) : undefined;
-  const { dist, chart } = synth(settings, secretValues);
   const outDir = options.out ?? 'dist';
   const chartsDir = options.charts ?? 'charts';
+  const unusable = [
+    ['--out', outDir],
+    ['--charts', chartsDir],
+  ].flatMap(([flag, path]) => {
+    const problem = outputFolderProblem(path);
+    return problem ? [`${flag}${path ? ` ${path}` : ''}: ${problem}`] : [];
+  });
+  if (unusable.length > 0) throw new ConfigError(unusable);
+  // --out is replaced as a whole: a chart folder inside it would be deleted by it, and the other way round.
+  const [outPath, chartPath] = [resolve(outDir), resolve(chartsDir, CHART_NAME)];
+  if (chartPath.startsWith(`${outPath}${sep}`) || outPath === chartPath || outPath.startsWith(`${chartPath}${sep}`)) {
+    throw new ConfigError([`--charts ${chartsDir}: expected a folder whose ${CHART_NAME}/ is outside --out ${outDir} (each is replaced as a whole), got one inside the other`]);
+  }
+  const secretValues = settings.values.secret.create ? secretValuesFromEnvironment(io.env) : undefined;
+  const { dist, chart } = synth(settings, secretValues);
   const foreign = [
     ...foreignEntries(outDir, dist, (name) => RAW_OUTPUT_FILE.test(name)).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
     ...foreignEntries(join(chartsDir, CHART_NAME), chart, () => false).map((name) => `--charts ${chartsDir}: refusing to replace ${join(chartsDir, CHART_NAME)}, which holds ${name}, which the synth did not write`),

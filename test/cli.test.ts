@@ -186,6 +186,39 @@ const malformed: [string, string, RegExp][] = [
   ['a __proto__ key', '__proto__:\n  polluted: true\n', /^\["__proto__"\]: unknown key|^__proto__: unknown key/],
 ];
 
+describe('output folders the synth cannot use: one line, exit 1, nothing written anywhere, at once', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-file-')), 'a-file');
+  writeFileSync(file, 'not a folder');
+  it.each([
+    ['an empty --out', ['--out', ''], 'error: --out: expected a folder path, got ""'],
+    ['an empty --charts (it wrote a chart into the current folder)', ['--charts', ''], 'error: --charts: expected a folder path, got ""'],
+    ['--out naming a file', ['--out', file], `error: --out ${file}: expected a folder, got an existing file`],
+    ['--charts naming a file', ['--charts', file], `error: --charts ${file}: expected a folder, got an existing file`],
+    ['--out below a file', ['--out', join(file, 'dist')], `error: --out ${join(file, 'dist')}: cannot be created: ${file} is a file`],
+    ['--out under /proc (creating it looped forever)', ['--out', '/proc/todo-chatbot-dist'], 'error: --out /proc/todo-chatbot-dist: cannot be written: nothing can be created in /proc'],
+    ['--charts under /sys', ['--charts', '/sys/todo-chatbot-charts'], 'error: --charts /sys/todo-chatbot-charts: cannot be written: nothing can be created in /sys'],
+  ])('%s', (_case, flags, expected) => {
+    const { dir, args } = workspace();
+    const before = snapshotTree(dir);
+    const cwdBefore = readdirSync(process.cwd()).sort();
+    const flagged = new Set(flags.filter((_, index) => index % 2 === 0));
+    const rest = args.filter((_, index) => !flagged.has(args[index - (index % 2)]));
+    const result = cli([...rest, ...flags]);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(expected)]);
+    expect(snapshotTree(dir)).toEqual(before);
+    expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);
+  });
+
+  it('refuses --out and --charts inside each other (each is replaced as a whole)', () => {
+    const { dir } = workspace();
+    const result = cli(['--out', join(dir, 'out'), '--charts', join(dir, 'out')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: --charts .*: expected a folder whose todo-chatbot\/ is outside --out/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
 describe('bad input never half-writes and never crashes', () => {
   it.each(malformed)('%s: one clear line, exit 1, nothing written', (_name, content, expected) => {
     const { dir, args } = workspace();

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { OutputFile } from './raw';
 
 /**
@@ -13,12 +13,35 @@ export function foreignEntries(target: string, files: ReadonlyMap<string, unknow
 }
 
 /**
+ * Why the synth cannot write a folder at `path`, if it cannot: an empty path, an existing file, a file
+ * where a parent folder should be, or a place nothing can be created in (read-only, or a virtual file
+ * system such as /proc, where creating folders recursively never returns). Checked before any work, by
+ * creating and removing an empty folder in the nearest existing ancestor.
+ */
+export function outputFolderProblem(path: string): string | undefined {
+  if (path.trim() === '') return `expected a folder path, got ${JSON.stringify(path)}`;
+  const target = resolve(path);
+  let existing = target;
+  while (!existsSync(existing)) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    return existing === target ? 'expected a folder, got an existing file' : `cannot be created: ${existing} is a file`;
+  }
+  try {
+    rmdirSync(mkdtempSync(join(existing, '.todo-chatbot-probe-')));
+  } catch (error) {
+    return `cannot be written: nothing can be created in ${existing} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  return undefined;
+}
+
+/**
  * Replaces the folder `target` with exactly `files`. They are written to a sibling staging folder
  * first and swapped in by rename, so a failure never leaves a half-written folder behind.
  */
 export function replaceFolder(target: string, files: ReadonlyMap<string, OutputFile | string>): void {
+  // Both names match .gitignore's `*.tmp-*`: an interrupted synth leaves nothing git would pick up.
   const staging = `${target}.tmp-${process.pid}`;
-  const previous = `${target}.old-${process.pid}`;
+  const previous = `${target}.tmp-old-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
     for (const [path, file] of files) {
