@@ -210,6 +210,21 @@ describe('output folders the synth cannot use: one line, exit 1, nothing written
     expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);
   });
 
+  it.each([
+    ['LINE SEPARATOR', '\u2028', '\\u2028'],
+    ['NEL', '\u0085', '\\u0085'],
+    ['PARAGRAPH SEPARATOR', '\u2029', '\\u2029'],
+    ['carriage return', '\r', '\\r'],
+  ])('shows a value holding a %s escaped, so each error stays one line', (_name, character, escaped) => {
+    const { dir, args } = workspace();
+    const values = join(dir, 'values.json');
+    writeFileSync(values, JSON.stringify({ backend: { image: { tag: `a${character}b` } }, config: { extra: { [`K${character}`]: 'v' } } }));
+    const result = cli([...args, '-f', values]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.split(/\r\n|[\n\r\u0085\u2028\u2029]/).filter(Boolean);
+    expect(lines).toEqual([expect.stringContaining(`got "a${escaped}b"`), expect.stringContaining(`config.extra["K${escaped}"]`)]);
+  });
+
   it('refuses --out and --charts inside each other (each is replaced as a whole)', () => {
     const { dir } = workspace();
     const result = cli(['--out', join(dir, 'out'), '--charts', join(dir, 'out')]);

@@ -3,11 +3,22 @@ import { JsonSchema, nonNull, schemaAt } from './json-schema';
 import { allowedForPattern } from './patterns';
 
 /** Bad input: one line per problem, each naming the field, the value and what is allowed. */
+/**
+ * Characters that end a line for some reader though JSON.stringify leaves them raw (NEL, the C1 controls,
+ * LINE and PARAGRAPH SEPARATOR): shown escaped, as Helm's %q shows them, so an error stays one line.
+ */
+const LINE_BREAKING = /[\u0080-\u009f\u2028\u2029]/g;
+
+/** One problem as one line: every character that could break it written as a \u escape. */
+export function oneLine(problem: string): string {
+  return problem.replace(LINE_BREAKING, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export class ConfigError extends Error {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {
-    const unique = [...new Set(problems)];
+    const unique = [...new Set(problems.map(oneLine))];
     super(unique.join('\n'));
     this.problems = unique;
     this.name = 'ConfigError';
