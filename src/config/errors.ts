@@ -68,8 +68,12 @@ export function describeAllowed(schemaNode: JsonSchema): string {
       const length = [least, most].filter(Boolean).join(', ');
       return `${format}${length ? ` (${length})` : ''}${orNull}`;
     }
-    case 'array':
-      return `a list${node.maxItems !== undefined ? ` of at most ${node.maxItems} items` : ''}${orNull}`;
+    case 'array': {
+      const least = node.minItems ? `at least ${node.minItems}` : '';
+      const most = node.maxItems !== undefined ? `at most ${node.maxItems}` : '';
+      const count = [least, most].filter(Boolean).join(' and ');
+      return `a list${count ? ` of ${count} item${node.maxItems === 1 && !least ? '' : 's'}` : ''}${orNull}`;
+    }
     default:
       return `a mapping${node.maxProperties !== undefined ? ` of at most ${node.maxProperties} entries` : ''}${orNull}`;
   }
