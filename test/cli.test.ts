@@ -250,6 +250,22 @@ describe('bad input never half-writes and never crashes', () => {
     expect(snapshotTree(dir)).toEqual({ ...before, [file]: expect.any(String) });
   });
 
+  it('a values file of 40,000 keys where 100 are allowed: one line naming the bound (the parser\'s own repeated-key check took seconds)', () => {
+    const { dir, args } = workspace();
+    const file = join(dir, 'huge.json');
+    writeFileSync(file, JSON.stringify({ config: { extra: Object.fromEntries(Array.from({ length: 40000 }, (_, index) => [`KEY_${index}`, 'v'])) } }));
+    const result = cli([...args, '-f', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: config\.extra: expected a mapping of at most 100 entries, got /)]);
+  });
+
+  it('repeated keys are refused with the line and column of the repeat, at any depth', () => {
+    const { dir, args } = workspace();
+    const file = join(dir, 'repeated.yaml');
+    writeFileSync(file, 'backend:\n  replicas: 1\n  replicas: 2\n');
+    expect(cli([...args, '-f', file]).stderr).toBe(`error: ${file}:3:3: not valid YAML: Map keys must be unique\n`);
+  });
+
   it('a missing file is one clear line', () => {
     const { dir, args } = workspace();
     const { code, stderr } = cli([...args, '-f', join(dir, 'nope.yaml')]);
