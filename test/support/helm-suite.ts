@@ -11,6 +11,7 @@ import { KubeObject, schemaProblems } from '../../src/validate/kube-schema';
 import { CHART_NAME } from '../../src/model/names';
 import { synth, CHART_VERSION } from '../../src/synth';
 import { settingsArbitrary } from './arbitraries';
+import { fieldsNamed, invalidSettingsArbitrary, sameField } from './invalid-arbitraries';
 import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate, valuesFile } from './equivalence';
 import { Helm, helms, runHelm } from './helm';
 import { find, Manifest, podTemplates } from './kube';
@@ -18,6 +19,8 @@ import { invariantViolations } from './invariants';
 
 /** Runs of the equivalence property per Helm version (EQUIVALENCE_RUNS=1000 for a longer hunt). */
 const EQUIVALENCE_RUNS = Number(process.env.EQUIVALENCE_RUNS ?? 100);
+/** Random invalid settings per Helm version (INVALID_RUNS=500 for a longer hunt). */
+const INVALID_RUNS = Number(process.env.INVALID_RUNS ?? 40);
 
 function writeChart(): { chartDir: string; tgz: string } {
   const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-chart-'));
@@ -82,6 +85,29 @@ export function helmSuite(major: Helm['major']): void {
           expect(rendered.flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
         }),
         { numRuns: EQUIVALENCE_RUNS },
+      );
+    });
+
+    it(`refuses ${INVALID_RUNS} random invalid settings (one to three rules broken) as the raw synth does, naming a field the synth names`, () => {
+      fc.assert(
+        fc.property(invalidSettingsArbitrary, ({ settings, broken, how }) => {
+          let rawLines: readonly string[] = [];
+          try {
+            validateValues(settings.values);
+          } catch (error) {
+            rawLines = (error as ConfigError).problems;
+          }
+          const rawFields = rawLines.map((line) => line.split(': ')[0]);
+          expect({ how, rawNamesABrokenField: rawFields.some((field) => broken.some((path) => sameField(field, path))) }).toEqual({ how, rawNamesABrokenField: true });
+          const run = runHelm(helm, ['template', settings.release.name, chartDir, '-n', settings.release.namespace, '-f', valuesFile(settings.values)]);
+          const helmFields = fieldsNamed(run.stderr);
+          expect({ how, status: run.status === 0 ? 0 : 1, namesARawField: helmFields.some((field) => rawFields.some((raw) => sameField(field, raw))) }).toEqual({
+            how,
+            status: 1,
+            namesARawField: true,
+          });
+        }),
+        { numRuns: INVALID_RUNS },
       );
     });
 

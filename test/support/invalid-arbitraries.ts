@@ -1,0 +1,113 @@
+import fc from 'fast-check';
+import { reservedEnv } from '../../src/config/environment';
+import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
+import { Settings } from '../../src/config/load';
+import { QUANTITY_CEILING } from '../../src/config/rules';
+import { COMPONENTS, Values } from '../../src/config/schema';
+import { settingsArbitrary } from './arbitraries';
+
+/** Values with one of our rules broken on purpose; returns the field it is about. */
+type Breaker = (values: any) => string;
+
+/** Every settable leaf of the values schema, with its dotted path. */
+function leaves(schema: JsonSchema, path: string[] = []): { path: string[]; node: JsonSchema }[] {
+  const node = nonNull(schema);
+  if (node.type === 'object' && node.properties) return Object.entries(node.properties).flatMap(([key, child]) => leaves(child, [...path, key]));
+  return [{ path, node }];
+}
+
+/** A value the schema refuses at this leaf, chosen from what the leaf allows. */
+function refusedAt(node: JsonSchema): unknown {
+  const leaf = nonNull(node);
+  if (leaf.enum) return 'not-one-of-the-options';
+  switch (leaf.type) {
+    case 'integer':
+      return leaf.maximum !== undefined ? leaf.maximum + 1 : 'not a number';
+    case 'boolean':
+      return 'yes';
+    case 'string':
+      // A line separator breaks free text; a space breaks every other format (names, paths, quantities, URLs).
+      return leaf.maxLength !== undefined && leaf.maxLength < 20 ? 'x'.repeat(leaf.maxLength + 1) : `Not Valid \u2028 ${'x'.repeat(leaf.maxLength ?? 0)}`;
+    case 'array':
+      return 'not a list';
+    default:
+      return 'not a mapping';
+  }
+}
+
+function setAt(values: any, path: readonly string[], value: unknown): void {
+  const parent = path.slice(0, -1).reduce((node, key) => node[key], values);
+  parent[path[path.length - 1]] = value;
+}
+
+const SCHEMA_BREAKERS: [string, Breaker][] = leaves(valuesJsonSchema()).map(({ path, node }) => [
+  `${path.join('.')} out of its schema`,
+  (values) => {
+    setAt(values, path, refusedAt(node));
+    return path.join('.');
+  },
+]);
+
+const componentBreakers = (component: (typeof COMPONENTS)[number]): [string, Breaker][] => [
+  [`${component} request above its limit`, (v) => ((v[component].resources.requests.memory = '2Gi'), (v[component].resources.limits.memory = '1Gi'), `${component}.resources.requests.memory`)],
+  [`${component} limit above the ceiling`, (v) => ((v[component].resources.limits.cpu = `${Number(QUANTITY_CEILING.cpu) + 1}`), `${component}.resources.limits.cpu`)],
+  [`${component} identical probes`, (v) => ((v[component].probes.liveness = { ...v[component].probes.readiness }), `${component}.probes.liveness`)],
+  [`${component} more minimum than maximum replicas`, (v) => ((v[component].autoscaling.minReplicas = 9), (v[component].autoscaling.maxReplicas = 3), `${component}.autoscaling.minReplicas`)],
+  [`${component} a variable the model sets`, (v) => ((v[component].extraEnv = [{ name: reservedEnv(component)[0], value: 'x' }]), `${component}.extraEnv[0].name`)],
+  [`${component} a secret-looking variable`, (v) => ((v[component].extraEnv = [{ name: 'MY_TOKEN', value: 'x' }]), `${component}.extraEnv[0].name`)],
+  [`${component} a repeated variable`, (v) => ((v[component].extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]), `${component}.extraEnv[1].name`)],
+];
+
+const CROSS_FIELD_BREAKERS: [string, Breaker][] = [
+  ...COMPONENTS.flatMap(componentBreakers),
+  ['a reserved config key', (v) => ((v.config.extra = { LOG_LEVEL: 'debug' }), 'config.extra.LOG_LEVEL')],
+  ['two Secret entries under one key', (v) => ((v.secret.keys.openaiApiKey = v.secret.keys.databaseUrl), 'secret.keys.openaiApiKey')],
+  ['an IP address as Ingress host', (v) => ((v.frontend.ingress.host = '10.1.2.3'), 'frontend.ingress.host')],
+  ['an Ingress path the API server refuses', (v) => ((v.frontend.ingress.path = '/a//b'), 'frontend.ingress.path')],
+  [
+    'a created and an existing Secret',
+    (v) => ((v.secret = { ...v.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } }), 'secret.existingSecret'),
+  ],
+  ['a node port on the ClusterIP backend', (v) => ((v.backend.service.nodePort = 30080), 'backend.service.nodePort')],
+  ['a TLS certificate without a host', (v) => ((v.frontend.ingress.host = ''), (v.frontend.ingress.tlsSecretName = 'tls'), 'frontend.ingress.tlsSecretName')],
+];
+
+/** Every way we break valid values, by name: each schema leaf, and each cross-field rule. */
+export const BREAKERS: readonly [string, Breaker][] = [...SCHEMA_BREAKERS, ...CROSS_FIELD_BREAKERS];
+
+/** Valid settings with one to three of our rules broken, and the fields broken. */
+// The cross-field rules are few and each is written twice (synth and chart): drawn three times as often.
+const breaker = fc.oneof({ weight: 1, arbitrary: fc.constantFrom(...SCHEMA_BREAKERS) }, { weight: 3, arbitrary: fc.constantFrom(...CROSS_FIELD_BREAKERS) });
+
+export const invalidSettingsArbitrary: fc.Arbitrary<{ settings: Settings; broken: string[]; how: string[] }> = fc
+  .tuple(settingsArbitrary, fc.uniqueArray(breaker, { minLength: 1, maxLength: 3, selector: ([name]) => name }))
+  .map(([settings, breakers]) => {
+    const values = structuredClone(settings.values) as Values;
+    const broken = breakers.map(([, breakIt]) => breakIt(values));
+    return { settings: { ...settings, values }, broken, how: breakers.map(([name]) => name) };
+  });
+
+/** A field path in one spelling: `a.b[0].c`, `a.b.0.c`, `/a/b/0/c` and `a["b"]` all become `a.b.0.c`. */
+export function normalisedPath(path: string): string {
+  return path
+    .replace(/^\//, '')
+    .replace(/\//g, '.')
+    .replace(/\[(\d+)\]/g, '.$1')
+    .replace(/\["([^"]*)"\]/g, '.$1');
+}
+
+/** Whether two paths name the same field, or one contains the other (a schema error names the mapping an unknown key is in). */
+export function sameField(a: string, b: string): boolean {
+  const [x, y] = [normalisedPath(a), normalisedPath(b)];
+  return x === y || x.startsWith(`${y}.`) || y.startsWith(`${x}.`);
+}
+
+/** The fields a refusal names: our `error: path: ...` lines, Helm 3's `- path: ...`, Helm 4's `at '/path'`, and `fail` lines. */
+export function fieldsNamed(stderr: string): string[] {
+  return [
+    ...[...stderr.matchAll(/^(?:error: )?([A-Za-z][\w.[\]"-]*): /gm)].map(([, path]) => path),
+    ...[...stderr.matchAll(/^\s*- ([A-Za-z][\w.]*): /gm)].map(([, path]) => path),
+    ...[...stderr.matchAll(/at '(\/[^']*)'/g)].map(([, path]) => path),
+    ...[...stderr.matchAll(/execution error at \([^)]*\): ([\w.[\]"-]+): /g)].map(([, path]) => path),
+  ].filter((path) => !['Error', 'todo-chatbot'].includes(path));
+}
