@@ -14,7 +14,7 @@ import { settingsArbitrary } from './arbitraries';
 import { fieldsNamed, invalidSettingsArbitrary, sameField } from './invalid-arbitraries';
 import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate, valuesFile } from './equivalence';
 import { Helm, helms, runHelm } from './helm';
-import { find, Manifest, podTemplates } from './kube';
+import { find, Manifest, parseManifests, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
 
 /** Runs of the equivalence property per Helm version (EQUIVALENCE_RUNS=1000 for a longer hunt). */
@@ -86,6 +86,50 @@ export function helmSuite(major: Helm['major']): void {
         }),
         { numRuns: EQUIVALENCE_RUNS },
       );
+    });
+
+    describe('reads values files as the synth reads them: both accept with the same meaning, or both refuse', () => {
+      const cases: [string, string][] = [
+        ['an empty file', ''],
+        ['a file of comments', '# nothing set\n'],
+        ['a lone document marker', '---\n'],
+        ['null', 'null\n'],
+        ['document markers around one document', '---\nbackend:\n  replicas: 2\n...\n'],
+        ...['0x10', '010', '0o10', '1_0', '+3', '3.0', '1e1', '0b11', '3:00', '.5', '"3"', '~', 'yes'].map((text): [string, string] => [`replicas: ${text}`, `backend:\n  replicas: ${text}\n`]),
+        ...['2001-12-14', '1.20', '1e3', 'yes', '0x1F', '017', '1_000', 'null', '1:20', '2001-12-14t21:59:43.10-05:00', 'Off'].map((text): [string, string] => [`image tag ${text}`, `backend:\n  image:\n    tag: ${text}\n`]),
+        ...['y', 'N', 'on', 'OFF', 'True', '1', '"true"'].map((text): [string, string] => [`a boolean written ${text}`, `networkPolicy:\n  enabled: ${text}\n`]),
+      ];
+      const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-yaml-'));
+
+      it.each(cases)('%s', (name, text) => {
+        const file = join(scratch, `${name.replace(/[^\w]+/g, '-')}.yaml`);
+        writeFileSync(file, text);
+        let raw: Manifest[] | string;
+        try {
+          raw = comparable(rawTemplate(loadSettings({ valuesFiles: [file] })));
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          raw = 'refused';
+        }
+        const run = runHelm(helm, ['template', 'todo-chatbot', chartDir, '-n', 'todo-chatbot', '--skip-tests', '-f', file]);
+        const rendered = run.status === 0 ? comparable(parseManifests(run.stdout)) : 'refused';
+        expect(rendered).toEqual(raw);
+      });
+
+      it('refuses a file of several documents, which Helm 3 and Helm 4 read differently (the first, the last)', () => {
+        const file = join(scratch, 'two-documents.yaml');
+        writeFileSync(file, 'backend:\n  replicas: 2\n---\nbackend:\n  replicas: 3\n');
+        expect(() => loadSettings({ valuesFiles: [file] })).toThrow(`${file}:3:1: expected one YAML document, got a second one (Helm 3 would read the first, Helm 4 the last): use one file per document`);
+        const replicas = find(parseManifests(runHelm(helm, ['template', 'todo-chatbot', chartDir, '-f', file]).stdout), 'Deployment', 'todo-chatbot-backend').spec.replicas;
+        expect(replicas).toBe(major === 3 ? 2 : 3);
+      });
+
+      it('refuses a YAML directive, which Helm 4 cannot read (Helm 3 reads past it)', () => {
+        const file = join(scratch, 'directive.yaml');
+        writeFileSync(file, '%YAML 1.1\n---\nbackend:\n  replicas: 2\n');
+        expect(() => loadSettings({ valuesFiles: [file] })).toThrow(`${file}:1:1: expected no YAML directive, got "%YAML" (Helm 4 cannot read a values file that has one)`);
+        expect(runHelm(helm, ['template', 'todo-chatbot', chartDir, '-f', file]).status).toBe(major === 3 ? 0 : 1);
+      });
     });
 
     it(`refuses ${INVALID_RUNS} random invalid settings (one to three rules broken) as the raw synth does, naming a field the synth names`, () => {
