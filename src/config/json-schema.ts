@@ -84,3 +84,10 @@ export function holdsFreeText(schemaNode: JsonSchema): boolean {
   ];
   return children.some(holdsFreeText);
 }
+
+/** Every setting of a schema: the leaves below its fixed mappings, each with the keys that lead to it. */
+export function schemaLeaves(schema: JsonSchema, path: readonly string[] = []): { path: string[]; node: JsonSchema }[] {
+  const node = nonNull(schema);
+  if (node.type === 'object' && node.properties) return Object.entries(node.properties).flatMap(([key, child]) => schemaLeaves(child, [...path, key]));
+  return [{ path: [...path], node: schema }];
+}

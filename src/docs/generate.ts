@@ -1,4 +1,4 @@
-import { JsonSchema, nonNull, valuesJsonSchema } from '../config/json-schema';
+import { schemaLeaves, valuesJsonSchema } from '../config/json-schema';
 import { describeAllowed } from '../config/errors';
 import { profiles } from '../config/profiles';
 import { DEFAULT_RELEASE, Settings } from '../config/load';
@@ -16,17 +16,11 @@ import { valueAtPath } from '../model/context';
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (value: unknown) => (value === undefined ? '' : `\`${JSON.stringify(value)}\``);
 
-function leaves(schema: JsonSchema, path: string[] = []): { path: string; node: JsonSchema }[] {
-  const node = nonNull(schema);
-  if (node.type === 'object' && node.properties) {
-    return Object.entries(node.properties).flatMap(([key, child]) => leaves(child, [...path, key]));
-  }
-  return [{ path: path.join('.'), node: schema }];
-}
 
 /** One row per setting: its path, what it allows, its default and its cloud value, and its meaning. */
 export function valuesTable(): string {
-  const rows = leaves(valuesJsonSchema()).map(({ path, node }) => {
+  const rows = schemaLeaves(valuesJsonSchema()).map(({ path: keys, node }) => {
+    const path = keys.join('.');
     const minikube = valueAtPath(profiles.minikube, path);
     const cloud = valueAtPath(profiles.cloud, path);
     const cloudCell = JSON.stringify(cloud) === JSON.stringify(minikube) ? '' : code(cloud);

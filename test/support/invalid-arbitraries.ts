@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { reservedEnv } from '../../src/config/environment';
-import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
+import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
 import { QUANTITY_CEILING } from '../../src/config/rules';
 import { COMPONENTS, Values } from '../../src/config/schema';
@@ -8,13 +8,6 @@ import { settingsArbitrary } from './arbitraries';
 
 /** Values with one of our rules broken on purpose; returns the field it is about. */
 type Breaker = (values: any) => string;
-
-/** Every settable leaf of the values schema, with its dotted path. */
-function leaves(schema: JsonSchema, path: string[] = []): { path: string[]; node: JsonSchema }[] {
-  const node = nonNull(schema);
-  if (node.type === 'object' && node.properties) return Object.entries(node.properties).flatMap(([key, child]) => leaves(child, [...path, key]));
-  return [{ path, node }];
-}
 
 /** A value the schema refuses at this leaf, chosen from what the leaf allows. */
 function refusedAt(node: JsonSchema): unknown {
@@ -40,7 +33,7 @@ function setAt(values: any, path: readonly string[], value: unknown): void {
   parent[path[path.length - 1]] = value;
 }
 
-const SCHEMA_BREAKERS: [string, Breaker][] = leaves(valuesJsonSchema()).map(({ path, node }) => [
+const SCHEMA_BREAKERS: [string, Breaker][] = schemaLeaves(valuesJsonSchema()).map(({ path, node }) => [
   `${path.join('.')} out of its schema`,
   (values) => {
     setAt(values, path, refusedAt(node));

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { Peer } from '../../../src/policy/rules';
 import { helms } from '../../support/helm';
-import { run, Run } from '../../support/processes';
+import { pathWithHelm, run, Run } from '../../support/processes';
 
 const PEERS_ROOT = join(__dirname, '..');
 
@@ -113,10 +112,8 @@ export function findingsOf(peer: Peer, files: readonly string[]): Finding[] {
 export function checkovOnChart(chartDir: string, valuesFiles: readonly string[]): Finding[] {
   const helmV4 = helms().find((helm) => helm.major === 4);
   if (!helmV4) throw new Error('no helm v4 (npm ci installs it)');
-  const bin = mkdtempSync(join(tmpdir(), 'todo-chatbot-peers-helm-'));
-  symlinkSync(helmV4.path, join(bin, 'helm'));
   const args = ['--config-file', PEER_CONFIG.checkov, '--framework', 'helm', '--output', 'json', '--directory', chartDir, ...valuesFiles.flatMap((file) => ['--var-file', file])];
-  const { stdout } = judged('checkov', args, { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` });
+  const { stdout } = judged('checkov', args, { ...process.env, PATH: pathWithHelm(helmV4) });
   return checkovFindings(stdout, 'helm', `${chartDir} (is helm on PATH?)`);
 }
 
