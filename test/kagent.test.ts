@@ -26,6 +26,10 @@ describe('typed bindings (imports/)', () => {
     for (const file of generated) expect(readFileSync(join(ROOT, 'imports', file), 'utf8')).toBe(readFileSync(join(fresh, file), 'utf8'));
   }, 60000);
 
+  it('name each CRD by the group and kind its file declares', () => {
+    expect(crdVersions().map(({ group, kind, version }) => ({ group, kind, version }))).toEqual(IMPORTED_CRDS.map(({ group, kind, version }) => ({ group, kind, version })));
+  });
+
   it('hold only the version we emit', () => {
     const bindings = readFileSync(join(ROOT, 'imports', 'kagent.dev.ts'), 'utf8');
     expect(IMPORTED_CRDS.map(({ version }) => version)).toEqual(['v1alpha2']);
