@@ -17,7 +17,7 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
 const imageSchema = z.strictObject({
   repository: text(formats.imageRepository, 255).describe('Image repository, without tag or digest.'),
-  tag: text(formats.imageTag, 128).describe('Image tag. Pin a version outside Minikube; ignored when `digest` is set.'),
+  tag: text(formats.imageTag, 128).describe('Image tag, required even with a `digest` (which then wins and the tag is not used). Pin a version outside Minikube.'),
   digest: text(formats.imageDigest, 71).describe('Image digest (`sha256:...`). When set, the image is pulled by digest instead of tag.'),
   pullPolicy: z
     .enum(['Never', 'IfNotPresent', 'Always'])
