@@ -64,7 +64,11 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
         nodePort: int(30000, 32767)
           .nullable()
           .optional()
-          .describe('Fixed node port for `NodePort` and `LoadBalancer` Services (a `ClusterIP` Service has none: must be null); null lets Kubernetes choose.'),
+          .describe(
+            allowedServiceTypes.some((type) => type !== 'ClusterIP')
+              ? 'Fixed node port for `NodePort` and `LoadBalancer` Services (a `ClusterIP` Service has none: must be null); null lets Kubernetes choose.'
+              : `Must be null: the ${tier} Service is \`ClusterIP\`, which has no node port.`,
+          ),
       })
       .describe(`The ${tier} Service.`),
     resources: resourcesSchema.describe(`CPU and memory of the ${tier} container.`),
