@@ -91,11 +91,12 @@ export function installKagentCrd(): void {
   // Server-side: the CRD (950 KB) is far over the 256 KB annotation client-side apply would record.
   kubectlOk(['apply', '--server-side', '-f', KAGENT_AGENT_CRD]);
   // `kubectl wait` fails outright while the CRD has no conditions yet; a retry outlives that moment.
-  for (let tries = 0; tries < 60; tries += 1) {
-    if (kubectl(['wait', '--for=condition=Established', 'crd/agents.kagent.dev', '--timeout=30s']).status === 0) return;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (kubectl(['wait', '--for=condition=Established', 'crd/agents.kagent.dev', '--timeout=10s']).status === 0) return;
     spawnSync('sleep', ['0.5']);
   }
-  throw new Error('the kagent Agent CRD never became Established');
+  throw new Error('the kagent Agent CRD was not Established within 60 s');
 }
 
 export function uninstallKagentCrd(): void {
