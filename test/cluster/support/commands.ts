@@ -35,9 +35,30 @@ const ALWAYS_REPORTED_CONFIGURED = /^poddisruptionbudget\.policy\/\S+ configured
  * content (all but its status and bookkeeping, which controllers keep writing) differs afterwards. An
  * empty list means the second apply changed nothing.
  */
+/** The paths at which two JSON values differ (`spec.replicas`), to say what changed. */
+function differingPaths(before: unknown, after: unknown, path = ''): string[] {
+  if (typeof before !== 'object' || typeof after !== 'object' || before === null || after === null || Array.isArray(before) !== Array.isArray(after)) {
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [`${path || '(object)'}: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`.slice(0, 300)];
+  }
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].flatMap((key) => differingPaths((before as Record<string, unknown>)[key], (after as Record<string, unknown>)[key], path ? `${path}.${key}` : key));
+}
+
 export function changesOfAnotherApply(fileArgs: readonly string[], input?: string): string[] {
-  const content = ({ status: _status, metadata: { resourceVersion: _version, managedFields: _fields, ...metadata }, ...rest }: any) => JSON.stringify({ ...rest, metadata });
-  const stored = () => new Map<string, string>(kubectlJson(['get', ...fileArgs], input).items.map((o: any) => [`${o.kind}/${o.metadata.name}`, content(o)]));
+  // What controllers write on their own schedule, between any two reads: the Deployment controller's
+  // revision annotation (and the generation a spec change bumps), and the replica count of a Deployment
+  // an autoscaler owns (our objects leave it out then; the cloud scenario checks an apply leaves it alone).
+  const content = (object: any, autoscaled: Set<string>) => {
+    const { status: _status, metadata: { resourceVersion: _version, managedFields: _fields, generation: _generation, ...metadata }, ...rest } = structuredClone(object);
+    delete metadata.annotations?.['deployment.kubernetes.io/revision'];
+    if (object.kind === 'Deployment' && autoscaled.has(metadata.name)) delete rest.spec.replicas;
+    return JSON.stringify({ ...rest, metadata });
+  };
+  const stored = () => {
+    const items: any[] = kubectlJson(['get', ...fileArgs], input).items;
+    const autoscaled = new Set(items.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((o) => o.spec.scaleTargetRef.name as string));
+    return new Map<string, string>(items.map((o) => [`${o.kind}/${o.metadata.name}`, content(o, autoscaled)]));
+  };
   const before = stored();
   // At -v=8 kubectl logs (on stderr) the body of each patch it sends: the field it keeps re-sending is the finding.
   const applied = kubectl(['apply', '-v=8', ...fileArgs], input);
@@ -50,7 +71,9 @@ export function changesOfAnotherApply(fileArgs: readonly string[], input?: strin
     .split('\n')
     .filter((line) => !line.endsWith(' unchanged') && !ALWAYS_REPORTED_CONFIGURED.test(line))
     .map((line) => `${line}; patches sent: ${patches.join(' ')}`);
-  const changed = [...after].filter(([object, content]) => before.get(object) !== content).map(([object]) => `${object} changed`);
+  const changed = [...after]
+    .filter(([object, content]) => before.get(object) !== content)
+    .map(([object, content]) => `${object} changed: ${differingPaths(JSON.parse(before.get(object) ?? '{}'), JSON.parse(content)).join(', ')}`);
   return [...warnings, ...reported, ...changed];
 }
 
