@@ -2,7 +2,6 @@ import type { core } from 'zod';
 import { JsonSchema, nonNull, schemaAt } from './json-schema';
 import { allowedForPattern } from './patterns';
 
-/** Bad input: one line per problem, each naming the field, the value and what is allowed. */
 /**
  * Characters that end a line for some reader though JSON.stringify leaves them raw (NEL, the C1 controls,
  * LINE and PARAGRAPH SEPARATOR): shown escaped, as Helm's %q shows them, so an error stays one line.
@@ -14,6 +13,7 @@ export function oneLine(problem: string): string {
   return problem.replace(LINE_BREAKING, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** Bad input: one line per problem, each naming the field, the value and what is allowed. */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
 

@@ -129,6 +129,10 @@ export function crossFieldProblems(values: Values): Problem[] {
       }
       seen.add(name);
     });
+    const { type, nodePort } = values[component].service;
+    if (type === 'ClusterIP' && nodePort !== null && nodePort !== undefined) {
+      problems.push({ path: `${component}.service.nodePort`, message: `expected null when ${component}.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got ${nodePort}` });
+    }
   }
   for (const key of Object.keys(values.config.extra)) {
     const refused = userEnvNameProblem(key, 'key', RESERVED_CONFIG_KEYS);
@@ -153,12 +157,6 @@ export function crossFieldProblems(values: Values): Problem[] {
       path: 'secret.existingSecret',
       message: `expected "" when secret.create is true (the chart would create a Secret of its own), got ${JSON.stringify(values.secret.existingSecret)}`,
     });
-  }
-  for (const component of COMPONENTS) {
-    const { type, nodePort } = values[component].service;
-    if (type === 'ClusterIP' && nodePort !== null && nodePort !== undefined) {
-      problems.push({ path: `${component}.service.nodePort`, message: `expected null when ${component}.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got ${nodePort}` });
-    }
   }
   const { host, tlsSecretName } = values.frontend.ingress;
   if (tlsSecretName !== '' && host === '') {

@@ -1,9 +1,11 @@
 import { Construct } from 'constructs';
+import { CONFIG_MAP_ENV } from '../config/environment';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
 import { componentName, configMapName, imageReference, labels, secretName, suffixedName } from '../model/names';
 import type { AgentProps } from '../../imports/kagent.dev';
+import { HTTP_PORT_NAME } from './deployment';
 
 /** The kagent Agent's API version: v1alpha2 is the version kagent v0.9 stores. */
 export const KAGENT_AGENT_API_VERSION = 'kagent.dev/v1alpha2';
@@ -24,7 +26,7 @@ export const COMMON_FAILURES: readonly { readonly symptom: string; readonly look
   { symptom: 'Probes failing', look: 'the probe path, port and timing against the container port and the health endpoint; startup failures point at a slow or crashing start' },
   { symptom: 'Pod Security admission rejections', look: "the namespace's pod-security labels and the ReplicaSet's FailedCreate events" },
   { symptom: "The frontend's `EXTERNAL-IP` stays `<pending>`", look: 'whether the cluster has a load balancer (on Minikube, `minikube tunnel`)' },
-  { symptom: 'The frontend loads but API calls fail', look: "the frontend's BACKEND_URL in the ConfigMap, the backend Service's endpoints and the backend's logs" },
+  { symptom: 'The frontend loads but API calls fail', look: `the frontend's ${CONFIG_MAP_ENV.backendUrl} in the ConfigMap, the backend Service's endpoints and the backend's logs` },
 ];
 
 export interface KagentAgentProps {
@@ -80,8 +82,8 @@ function tierLines(ctx: ModelContext, component: Component, what: string): strin
   const probe = (name: 'startup' | 'readiness' | 'liveness') =>
     `${name} GET ${probes[name].path} every ${probes[name].periodSeconds} s, timeout ${probes[name].timeoutSeconds} s, ${probes[name].failureThreshold} failures allowed`;
   return [
-    `- Deployment ${componentName(ctx, component)} (${what}), image ${imageReference(ctx, component)}, container port ${containerPort} named http;`,
-    `  Service ${componentName(ctx, component)} (${service.type}) on port ${service.port}; probes on port http: ${probe('startup')}; ${probe('readiness')}; ${probe('liveness')}.`,
+    `- Deployment ${componentName(ctx, component)} (${what}), image ${imageReference(ctx, component)}, container port ${containerPort} named ${HTTP_PORT_NAME};`,
+    `  Service ${componentName(ctx, component)} (${service.type}) on port ${service.port}; probes on port ${HTTP_PORT_NAME}: ${probe('startup')}; ${probe('readiness')}; ${probe('liveness')}.`,
   ];
 }
 
@@ -92,8 +94,8 @@ function systemMessage(ctx: ModelContext): string {
     `You diagnose the AI-Powered Todo Chatbot, release ${ctx.release.name}, in namespace ${ctx.release.namespace}.`,
     'What runs there:',
     ...tierLines(ctx, 'backend', 'FastAPI API'),
-    ...tierLines(ctx, 'frontend', 'Next.js web app; it calls the backend through BACKEND_URL'),
-    `- ConfigMap ${configMapName(ctx)}: non-secret settings (LOG_LEVEL, CORS_ORIGINS, BACKEND_URL).`,
+    ...tierLines(ctx, 'frontend', `Next.js web app; it calls the backend through ${CONFIG_MAP_ENV.backendUrl}`),
+    `- ConfigMap ${configMapName(ctx)}: non-secret settings (${[CONFIG_MAP_ENV.logLevel, CONFIG_MAP_ENV.corsOrigins, CONFIG_MAP_ENV.backendUrl].join(', ')}).`,
     `- Secret ${secretName(ctx)}: keys ${keys.databaseUrl}, ${keys.openaiApiKey}, ${keys.betterAuthSecret} (Neon Postgres URL, OpenAI key, Better Auth secret).`,
     'Image contract: both containers run as a non-root user under Pod Security "restricted", with a read-only root filesystem;',
     'they write only to emptyDir volumes (/tmp, and the Next.js cache). /health and / answer without a database call, so a failing probe',

@@ -119,6 +119,10 @@ export function validateHelper(): string {
 {{- end -}}
 {{- $_ := set $seen $env.name true -}}
 {{- end -}}
+{{- $service := (index $.Values $component).service -}}
+{{- if and (eq $service.type "ClusterIP") (not (kindIs "invalid" $service.nodePort)) -}}
+{{- fail (printf "%s.service.nodePort: expected null when %s.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" $component $component (int $service.nodePort)) -}}
+{{- end -}}
 {{- end -}}
 {{- range $key, $value := .Values.config.extra -}}
 {{- if has $key (${list(RESERVED_CONFIG_KEYS)}) -}}
@@ -145,12 +149,6 @@ export function validateHelper(): string {
 {{- end -}}
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail (printf "secret.existingSecret: expected \\"\\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
-{{- end -}}
-{{- range $component := list "backend" "frontend" -}}
-{{- $service := (index $.Values $component).service -}}
-{{- if and (eq $service.type "ClusterIP") (not (kindIs "invalid" $service.nodePort)) -}}
-{{- fail (printf "%s.service.nodePort: expected null when %s.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" $component $component (int $service.nodePort)) -}}
-{{- end -}}
 {{- end -}}
 {{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
 {{- fail (printf "frontend.ingress.tlsSecretName: expected \\"\\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
