@@ -15,10 +15,24 @@ export interface SynthResult {
 
 export const CHART_VERSION = chartVersion;
 
+let packagedChart: { readonly files: ReadonlyMap<string, string>; readonly tgz: Buffer } | undefined;
+
+/**
+ * The chart depends on no setting (values are Helm's to read), so it is generated and packaged once
+ * per process; the compiled synth does it while its snapshot is built (scripts/synth-snapshot.ts).
+ */
+function chart(): NonNullable<typeof packagedChart> {
+  if (!packagedChart) {
+    const files = chartFiles(CHART_VERSION);
+    packagedChart = { files, tgz: packageChart(CHART_NAME, files) };
+  }
+  return packagedChart;
+}
+
 /** Everything `npm run synth` writes, computed in memory. */
 export function synth(settings: Settings, secretValues?: SecretValues): SynthResult {
   const dist = rawFiles(settings, secretValues);
-  const chart = chartFiles(CHART_VERSION);
-  dist.set(`${CHART_NAME}-${CHART_VERSION}.tgz`, { content: packageChart(CHART_NAME, chart) });
-  return { dist, chart };
+  const { files, tgz } = chart();
+  dist.set(`${CHART_NAME}-${CHART_VERSION}.tgz`, { content: tgz });
+  return { dist, chart: new Map(files) };
 }

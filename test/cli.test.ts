@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { runCli } from '../src/cli';
+import { SYNTH_SCRIPT } from './support/processes';
 
 const ROOT = join(__dirname, '..');
 
@@ -40,7 +41,7 @@ const SECRETS = { DATABASE_URL: 'postgresql://neon-user:Sup3rS3cret@ep-x.neon.te
 
 describe('npm run synth (the real process)', () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, ['-r', './scripts/register.js', 'main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+    spawnSync('sh', [SYNTH_SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 
   it('writes dist/ and charts/ and exits 0', () => {
     const { out, charts, args } = workspace();

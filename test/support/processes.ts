@@ -55,12 +55,15 @@ export interface SynthOutput {
   readonly tgz: string;
 }
 
-/** Runs the synth command exactly as a user does (README's `npm run synth`), into a fresh folder. */
+/** What `npm run synth` runs (package.json): the compiled synth when there is a current one, else the sources. */
+export const SYNTH_SCRIPT = join(ROOT, 'scripts', 'synth.sh');
+
+/** Runs the synth command exactly as a user does (README's `npm run synth`, without npm itself), into a fresh folder. */
 export function synthCommand(args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): SynthOutput {
   const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-synth-'));
   const dist = join(root, 'dist');
   mkdirSync(dist);
-  orThrow(`npm run synth -- ${args.join(' ')}`, run('node', ['-r', './scripts/register.js', 'main.ts', '--out', dist, '--charts', join(root, 'charts'), ...args], { env }));
+  orThrow(`npm run synth -- ${args.join(' ')}`, run('sh', [SYNTH_SCRIPT, '--out', dist, '--charts', join(root, 'charts'), ...args], { env }));
   const { version } = require('../../package.json') as { version: string };
   return { root, dist, tgz: join(dist, `todo-chatbot-${version}.tgz`) };
 }
