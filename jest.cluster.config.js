@@ -8,7 +8,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/cluster'],
   testMatch: ['**/*.cluster.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/transform.js' },
   globalSetup: '<rootDir>/test/cluster/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/cluster/support/global-teardown.ts',
   setupFiles: ['<rootDir>/test/support/fast-check-setup.ts'],

@@ -6,8 +6,8 @@ module.exports = {
   // The control plane and peers tiers have runners and configs of their own (npm run test:cluster,
   // npm run test:peers): npm test stays Node-only.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/peers/'],
-  // Transpile only: `tsc --noEmit` type-checks once, before jest, in `npm test`.
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  // Transpile only, with sucrase: `tsc --noEmit` type-checks once, before jest, in `npm test`.
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/transform.js' },
   // Snapshots live in the top-level __snapshots__/ folder.
   snapshotResolver: '<rootDir>/test/support/snapshot-resolver.js',
   testTimeout: 180000,

@@ -8,6 +8,6 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test/peers'],
   testMatch: ['**/*.peers.test.ts'],
-  transform: { '^.+\\.ts$': 'ts-jest' },
+  transform: { '^.+\\.ts$': '<rootDir>/test/support/transform.js' },
   testTimeout: 300000,
 };

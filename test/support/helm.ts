@@ -64,8 +64,15 @@ export interface HelmRun {
   readonly stderr: string;
 }
 
+/**
+ * Helm's environment in tests: homes of its own, and Go's garbage collector off. A Helm process here
+ * lives for about 50 ms and allocates a few MB, so collecting only costs time (measured: a third of
+ * its CPU); it changes nothing Helm does.
+ */
+const HELM_ENV = { GOGC: 'off', HELM_CACHE_HOME: join(CACHE, 'home'), HELM_CONFIG_HOME: join(CACHE, 'home'), HELM_DATA_HOME: join(CACHE, 'home') };
+
 export function runHelm(helm: Helm, args: readonly string[]): HelmRun {
-  const result = spawnSync(helm.path, args, { encoding: 'utf8', env: { ...process.env, HELM_CACHE_HOME: join(CACHE, 'home'), HELM_CONFIG_HOME: join(CACHE, 'home'), HELM_DATA_HOME: join(CACHE, 'home') } });
+  const result = spawnSync(helm.path, args, { encoding: 'utf8', env: { ...process.env, ...HELM_ENV } });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
