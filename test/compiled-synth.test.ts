@@ -109,6 +109,17 @@ describe('the compiled synth', () => {
     expect(back.stdout).toContain('Usage: npm run synth');
   });
 
+  it('never fails an install: prepare says in one line that it could not compile and exits 0; npm run compile exits 1', () => {
+    const unwritable = { ...process.env, TODO_CHATBOT_SYNTH_CACHE: '/dev/null/compiled' };
+    const compile = (args: string[]) => spawnSync(process.execPath, ['-r', './scripts/register.js', 'scripts/compile.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: unwritable });
+    const prepare = compile(['--optional']);
+    expect({ status: prepare.status, stdout: prepare.stdout }).toEqual({
+      status: 0,
+      stdout: "compile: not compiled (ENOTDIR: not a directory, mkdir '/dev/null/compiled'); npm run synth runs the TypeScript sources\n",
+    });
+    expect(compile([]).status).toBe(1);
+  });
+
   it('fingerprints the paths and contents of its sources, a missing file included', () => {
     const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-fingerprint-'));
     writeFileSync(join(dir, 'a.ts'), 'a');
