@@ -91,13 +91,19 @@ interface CrdVersion {
   readonly schema: Schema;
 }
 
-/** The versions of the imported CRDs we emit, with their schemas as the API server enforces them. */
-export function crdVersions(): CrdVersion[] {
-  return IMPORTED_CRDS.map(({ file, version }) => {
+let parsedCrds: readonly CrdVersion[] | undefined;
+
+/**
+ * The versions of the imported CRDs we emit, with their schemas as the API server enforces them. Read
+ * once per process: parsing kagent's 950 KB of YAML takes about 0.3 s. The schemas are shared: read them, never change them.
+ */
+export function crdVersions(): readonly CrdVersion[] {
+  parsedCrds ??= IMPORTED_CRDS.map(({ file, version }) => {
     const crd = parse(readFileSync(join(ROOT, file), 'utf8'));
     const served = crd.spec.versions.find((candidate: { name: string }) => candidate.name === version);
     return { group: crd.spec.group, kind: crd.spec.names.kind, version, schema: served.schema.openAPIV3Schema };
   });
+  return parsedCrds;
 }
 
 let validators: Map<string, ValidateFunction> | undefined;

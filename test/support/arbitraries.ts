@@ -14,9 +14,18 @@ const freeText = (maxLength: number) =>
     fc.constantFrom('true', 'null', '1e3', '0x1F', 'a: b', '- x', "it's", '"quoted"', '{{ .Values }}', '%s %v', 'line1\nline2', '#hash', ''),
   );
 
+/** One arbitrary per pattern and bound: fast-check takes milliseconds to build each from its regular expression. */
+const patternedBy = new Map<string, fc.Arbitrary<string>>();
+
 function patterned(node: JsonSchema): fc.Arbitrary<string> {
   const max = node.maxLength ?? 253;
-  return fc.stringMatching(new RegExp(node.pattern ?? '')).filter((text) => text.length <= max);
+  const key = `${max}\0${node.pattern ?? ''}`;
+  let arbitrary = patternedBy.get(key);
+  if (!arbitrary) {
+    arbitrary = fc.stringMatching(new RegExp(node.pattern ?? '')).filter((text) => text.length <= max);
+    patternedBy.set(key, arbitrary);
+  }
+  return arbitrary;
 }
 
 /** Random values valid against a JSON schema node, derived from the schema itself. */
