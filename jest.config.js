@@ -6,8 +6,10 @@ module.exports = {
   // The control plane and peers tiers have runners and configs of their own (npm run test:cluster,
   // npm run test:peers): npm test stays Node-only.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/peers/'],
-  // Transpile only, with sucrase: `tsc --noEmit` type-checks once, before jest, in `npm test`.
+  // Transpile only (scripts/transpile.js): the type-check is a test of its own, test/typecheck.test.ts.
   transform: { '^.+\\.ts$': '<rootDir>/test/support/transform.js' },
+  // The transform does not instrument code, so `jest --coverage` measures with V8's own coverage.
+  coverageProvider: 'v8',
   // Snapshots live in the top-level __snapshots__/ folder.
   snapshotResolver: '<rootDir>/test/support/snapshot-resolver.js',
   testTimeout: 180000,
