@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { runCli } from '../src/cli';
+import { fileTree, relativeTree } from './support/files';
 import { SYNTH_SCRIPT } from './support/processes';
 
 const ROOT = join(__dirname, '..');
@@ -16,19 +17,6 @@ function workspace(): { dir: string; out: string; charts: string; args: string[]
   return { dir, out, charts, args: ['--out', out, '--charts', charts] };
 }
 
-/** Every file under a folder with its bytes, to prove a failed run changed nothing. */
-function snapshotTree(dir: string): Record<string, string> {
-  const tree: Record<string, string> = {};
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else tree[path] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(dir);
-  return tree;
-}
 
 function cli(argv: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
   let stdout = '';
@@ -54,12 +42,12 @@ describe('npm run synth (the real process)', () => {
   it('refuses a values file with a wrong type in one clear line, exit 1, no stack trace, dist/ untouched', () => {
     const { dir, out, args } = workspace();
     expect(run(args).status).toBe(0);
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     writeFileSync(join(dir, 'bad.yaml'), 'backend:\n  replicas: two\n');
     const result = run([...args, '--values', join(dir, 'bad.yaml')]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('error: backend.replicas: expected an integer from 0 to 100, got "two"\n');
-    expect(snapshotTree(dir)).toEqual({ ...before, [join(dir, 'bad.yaml')]: expect.any(String) });
+    expect(fileTree(dir)).toEqual({ ...before, [join(dir, 'bad.yaml')]: expect.any(String) });
     expect(readdirSync(out)).toContain('20-todo-chatbot.yaml');
   });
 
@@ -74,9 +62,9 @@ describe('npm run synth (the real process)', () => {
     const everywhere: Record<string, string> = {
       stdout: result.stdout,
       stderr: result.stderr,
-      ...Object.fromEntries(Object.entries(snapshotTree(out)).filter(([path]) => !path.endsWith('10-secret.yaml'))),
-      ...snapshotTree(charts),
-      ...snapshotTree(join(ROOT, '__snapshots__')),
+      ...Object.fromEntries(Object.entries(fileTree(out)).filter(([path]) => !path.endsWith('10-secret.yaml'))),
+      ...fileTree(charts),
+      ...fileTree(join(ROOT, '__snapshots__')),
       tgz: gunzipSync(readFileSync(join(out, 'todo-chatbot-0.1.0.tgz'))).toString('latin1'),
     };
     for (const [where, content] of Object.entries(everywhere)) {
@@ -90,8 +78,7 @@ describe('npm run synth (the real process)', () => {
     const second = workspace();
     expect(run(first.args).status).toBe(0);
     expect(run(second.args).status).toBe(0);
-    const relative = (tree: Record<string, string>, root: string) => Object.fromEntries(Object.entries(tree).map(([path, bytes]) => [path.slice(root.length), bytes]));
-    expect(relative(snapshotTree(second.dir), second.dir)).toEqual(relative(snapshotTree(first.dir), first.dir));
+    expect(relativeTree(fileTree(second.dir), second.dir)).toEqual(relativeTree(fileTree(first.dir), first.dir));
   });
 });
 
@@ -203,14 +190,14 @@ describe('output folders the synth cannot use: one line, exit 1, nothing written
     ['--charts under /sys', ['--charts', '/sys/todo-chatbot-charts'], 'error: --charts /sys/todo-chatbot-charts: cannot be written: nothing can be created in /sys'],
   ])('%s', (_case, flags, expected) => {
     const { dir, args } = workspace();
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     const cwdBefore = readdirSync(process.cwd()).sort();
     const flagged = new Set(flags.filter((_, index) => index % 2 === 0));
     const rest = args.filter((_, index) => !flagged.has(args[index - (index % 2)]));
     const result = cli([...rest, ...flags]);
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(expected)]);
-    expect(snapshotTree(dir)).toEqual(before);
+    expect(fileTree(dir)).toEqual(before);
     expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);
   });
 
@@ -242,7 +229,7 @@ describe('bad input never half-writes and never crashes', () => {
   it.each(malformed)('%s: one clear line, exit 1, nothing written', (_name, content, expected) => {
     const { dir, args } = workspace();
     expect(cli(args).code).toBe(0);
-    const before = snapshotTree(dir);
+    const before = fileTree(dir);
     const file = join(dir, 'values.yaml');
     writeFileSync(file, content);
     const { code, stderr, stdout } = cli([...args, '-f', file]);
@@ -251,7 +238,7 @@ describe('bad input never half-writes and never crashes', () => {
     const lines = stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0].replace(/^error: (\S+values\.yaml(:\d+:\d+)?: )?/, '')).toMatch(expected);
-    expect(snapshotTree(dir)).toEqual({ ...before, [file]: expect.any(String) });
+    expect(fileTree(dir)).toEqual({ ...before, [file]: expect.any(String) });
   });
 
   it('a values file of 40,000 keys where 100 are allowed: one line naming the bound (the parser\'s own repeated-key check took seconds)', () => {
@@ -281,7 +268,7 @@ describe('bad input never half-writes and never crashes', () => {
     const { dir, args } = workspace();
     mkdirSync(join(dir, 'inputs'));
     expect(cli(args).code).toBe(0);
-    const before = snapshotTree(join(dir, 'dist'));
+    const before = fileTree(join(dir, 'dist'));
     // Text with the characters that end a line for some reader, and the YAML 1.1 spellings readers disagree on.
     const oddText = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('a\u2028b', 'a\u0085b', 'a\rb', 'PORT', 'HOSTNAME', '2001-12-14', '0o17', '1_000', 'yes', '~'));
     const scalar = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), oddText);
@@ -311,7 +298,7 @@ describe('bad input never half-writes and never crashes', () => {
           // One line per problem, whatever a value holds: no reader may see a line break inside one.
           const lines = stderr.trimEnd().split(/\r\n|[\n\r\u0085\u2028\u2029]/);
           expect(lines.every((line) => line.startsWith('error: '))).toBe(true);
-          expect(snapshotTree(join(dir, 'dist'))).toEqual(before);
+          expect(fileTree(join(dir, 'dist'))).toEqual(before);
         }
       }),
       { numRuns: 150 },

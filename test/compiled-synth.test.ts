@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { compiledSynthPath, fingerprint } from '../scripts/compiled-synth';
 import { runCli } from '../src/cli';
+import { fileTree, relativeTree } from './support/files';
 import { ROOT } from './support/processes';
 
 /*
@@ -21,19 +22,6 @@ function copyOfProject(): string {
   return copy;
 }
 
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else files[relative(dir, path)] = readFileSync(path).toString('base64');
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 describe('the compiled synth', () => {
   const project = copyOfProject();
   const cache = mkdtempSync(join(tmpdir(), 'todo-chatbot-compiled-'));
@@ -45,7 +33,7 @@ describe('the compiled synth', () => {
     status,
     stdout: stdout.replaceAll(out, '<out>'),
     stderr: stderr.replaceAll(out, '<out>'),
-    files: status === 0 ? tree(out) : {},
+    files: status === 0 ? relativeTree(fileTree(out), out) : {},
   });
 
   /** The synth as `npm run synth` runs it in the copy, into a folder of its own. */
