@@ -3,9 +3,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The control plane and peers tiers have runners and configs of their own (npm run test:cluster,
-  // npm run test:peers): npm test stays Node-only.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/peers/'],
+  // The control plane, node and peers tiers have runners and configs of their own (npm run test:cluster,
+  // npm run test:node, npm run test:peers): npm test stays Node-only.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/node/', '<rootDir>/test/peers/'],
   // Transpile only (scripts/transpile.js): the type-check is a test of its own, test/typecheck.test.ts.
   transform: { '^.+\\.ts$': '<rootDir>/test/support/transform.js' },
   // The transform does not instrument code, so `jest --coverage` measures with V8's own coverage.

@@ -19,6 +19,7 @@ SKIP_HTTP=false
 RELEASE="todo-chatbot"
 NAMESPACE="todo-chatbot"
 TIMEOUT="180s"
+HELM_VALUES=()
 BACKEND_LOCAL_PORT=18000
 FRONTEND_LOCAL_PORT=18080
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +37,7 @@ Usage: $0 (--raw | --helm) [--dry-run] [--release NAME] [--namespace NAME] [--ti
   --namespace    namespace (default: $NAMESPACE)
   --timeout      how long to wait for each rollout (default: $TIMEOUT)
   --dist         the folder npm run synth wrote (default: $DIST)
+  --values FILE  with --helm: a values file for helm upgrade --install; may be given more than once
 EOF
 }
 
@@ -49,6 +51,7 @@ while [ $# -gt 0 ]; do
     --namespace) NAMESPACE="$2"; shift ;;
     --timeout) TIMEOUT="$2"; shift ;;
     --dist) DIST="$2"; shift ;;
+    --values) HELM_VALUES+=(-f "$2"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "error: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -154,7 +157,7 @@ deploy() {
     fi
     run kubectl label namespace "$NAMESPACE" pod-security.kubernetes.io/enforce=restricted --overwrite
     check_secret
-    run helm upgrade --install "$RELEASE" "${charts[0]}" -n "$NAMESPACE" --wait --timeout "$TIMEOUT"
+    run helm upgrade --install "$RELEASE" "${charts[0]}" -n "$NAMESPACE" "${HELM_VALUES[@]}" --wait --timeout "$TIMEOUT"
   fi
 }
 

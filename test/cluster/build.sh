@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the control plane of one pinned Kubernetes release (kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl and the etcd that release pins) and kwok, each into a cache folder named by its
+# Builds one pinned Kubernetes release (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
+# the etcd that release pins, and the node's kubelet and kube-proxy, in one `go build` that shares their
+# packages) and kwok, each into a cache folder named by its
 # version and a hash of its pins. A second run finds them there and builds nothing.
 # Prints the folder that holds the binaries. Usage: test/cluster/build.sh kubernetes v1.37 | kwok
 set -euo pipefail
@@ -27,7 +28,8 @@ build_kubernetes() {
   ldflags=$(kubernetes_ldflags "$version")
   (cd "$here/go" && go build -modfile="$modfile" -trimpath -ldflags="$ldflags" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl ./etcd)
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl \
+    k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy ./etcd)
 }
 
 # kwok runs no stage unless given one: beside the binary go the stages kwokctl itself gives kwok (nodes

@@ -13,7 +13,9 @@ build_into() {
   if [[ -f "$dest/.complete" ]]; then echo "$dest"; return; fi
   mkdir -p "$cache_root"
   local tmp; tmp=$(mktemp -d "$dest.partial.XXXXXX")
-  trap 'rm -rf "$tmp"' EXIT
+  # Expanded now: the trap may run where this function's locals are gone.
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
   local started=$SECONDS
   "$@" "$tmp" >&2
   echo "built $(basename "$dest") in $((SECONDS - started)) s" >&2

@@ -26,7 +26,7 @@ go mod edit -json "$upstream" | node -e '
   go mod edit -modfile="$modfile" -replace="$staging=$staging@$staging_version"
 done
 go mod edit -modfile="$modfile" -require="k8s.io/kubernetes@$version"
-for tool in cmd/kube-apiserver cmd/kube-controller-manager cmd/kube-scheduler cmd/kubectl; do
+for tool in cmd/kube-apiserver cmd/kube-controller-manager cmd/kube-scheduler cmd/kubectl cmd/kubelet cmd/kube-proxy; do
   go mod edit -modfile="$modfile" -tool="k8s.io/kubernetes/$tool"
 done
 go mod tidy -modfile="$modfile"

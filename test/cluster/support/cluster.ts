@@ -14,6 +14,8 @@ import { adminRequest } from './api';
 export interface Cluster {
   /** The folder holding the certificates, the kubeconfigs, etcd's data and the logs. */
   readonly dir: string;
+  /** The API server's URL. */
+  readonly server: string;
   /** An admin kubeconfig (group system:masters). */
   readonly kubeconfig: string;
   /** The folder of kubectl and the control plane binaries of this Kubernetes version. */
@@ -27,8 +29,11 @@ export interface Cluster {
 export interface ClusterBinaries {
   /** Holds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kubectl (test/cluster/build.sh kubernetes). */
   readonly kubernetesDir: string;
-  /** Holds kwok and its stages/ folder (test/cluster/build.sh kwok). */
-  readonly kwokDir: string;
+  /**
+   * Holds kwok and its stages/ folder (test/cluster/build.sh kwok). Without it no kwok and no fake node
+   * start: a real node's tier starts none, since no pod of the app may land on a fake node.
+   */
+  readonly kwokDir?: string;
 }
 
 /** The one fake node: room for the cloud profile at its largest (2 x 100 replicas of 500m and 512Mi). */
@@ -50,12 +55,12 @@ const NODE = {
 const STOP_GRACE_MS = 10_000;
 const START_TIMEOUT_MS = 120_000;
 
-/** A port on 127.0.0.1 that nothing listens on right now. */
-async function freePort(): Promise<number> {
+/** A port on `host` that nothing listens on right now. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
@@ -66,26 +71,35 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** A CA, the API server's serving certificate, one client certificate per identity and the ServiceAccount key pair. */
-function makeCertificates(dir: string): void {
+/** A leaf certificate signed by the cluster's CA: `name`.key and `name`.crt in the cluster's folder. */
+export function makeCertificate(dir: string, name: string, subject: string, extensions: string): void {
+  writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
+  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
+  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
+}
+
+/**
+ * A CA, the API server's serving certificate (for `address` too), its client certificate for kubelets,
+ * one client certificate per identity and the ServiceAccount key pair.
+ */
+function makeCertificates(dir: string, address: string): void {
   openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=todo-chatbot-test-ca']);
-  const sans = ['IP:127.0.0.1', 'IP:10.96.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local'];
+  const sans = [...new Set(['127.0.0.1', address])].map((ip) => `IP:${ip}`);
+  sans.push('IP:10.96.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc', 'DNS:kubernetes.default.svc.cluster.local');
   const leaves: [name: string, subject: string, extensions: string][] = [
     ['apiserver', '/CN=kube-apiserver', `subjectAltName=${sans.join(',')}\nextendedKeyUsage=serverAuth`],
+    ['apiserver-kubelet-client', '/CN=kube-apiserver-kubelet-client', 'extendedKeyUsage=clientAuth'],
     ['admin', '/O=system:masters/CN=todo-chatbot-test-admin', 'extendedKeyUsage=clientAuth'],
     ['controller-manager', '/CN=system:kube-controller-manager', 'extendedKeyUsage=clientAuth'],
     ['scheduler', '/CN=system:kube-scheduler', 'extendedKeyUsage=clientAuth'],
   ];
-  for (const [name, subject, extensions] of leaves) {
-    writeFileSync(join(dir, `${name}.ext`), `${extensions}\n`);
-    openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject]);
-    openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`]);
-  }
+  for (const [name, subject, extensions] of leaves) makeCertificate(dir, name, subject, extensions);
   openssl(dir, ['genrsa', '-out', 'sa.key', '2048']);
   openssl(dir, ['rsa', '-in', 'sa.key', '-pubout', '-out', 'sa.pub']);
 }
 
-function kubeconfig(dir: string, server: string, identity: string): string {
+/** A kubeconfig for `identity`, whose certificate is `identity`.crt in the cluster's folder. */
+export function kubeconfig(dir: string, server: string, identity: string): string {
   const path = join(dir, `${identity}.kubeconfig`);
   writeFileSync(
     path,
@@ -105,7 +119,7 @@ function kubeconfig(dir: string, server: string, identity: string): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Started {
+export interface Started {
   readonly name: string;
   readonly child: ChildProcess;
   readonly log: string;
@@ -113,7 +127,7 @@ interface Started {
 }
 
 /** The last lines of a log file, to show why a process did not come up. */
-function tail(path: string, lines = 30): string {
+export function tail(path: string, lines = 30): string {
   return existsSync(path) ? readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
 }
 
@@ -128,7 +142,7 @@ process.once('exit', () => {
   for (const started of running) started.child.kill('SIGKILL');
 });
 
-function launch(dir: string, name: string, binary: string, args: string[]): Started {
+export function launch(dir: string, name: string, binary: string, args: string[]): Started {
   const log = join(dir, 'logs', `${name}.log`);
   const fd = openSync(log, 'a');
   const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--', binary, ...args], { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
@@ -142,7 +156,7 @@ function launch(dir: string, name: string, binary: string, args: string[]): Star
   return started;
 }
 
-async function stopProcess(started: Started): Promise<void> {
+export async function stopProcess(started: Started): Promise<void> {
   if (started.exited) return;
   const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
   started.child.kill('SIGTERM');
@@ -152,7 +166,7 @@ async function stopProcess(started: Started): Promise<void> {
 }
 
 /** Waits until `ready` holds, failing with the process's log tail as soon as it exits or after the timeout. */
-async function waitFor(started: Started, what: string, ready: () => Promise<boolean>): Promise<void> {
+export async function waitFor(started: Started, what: string, ready: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (started.exited) throw new Error(`${started.name} ${started.exited} before ${what}; the end of ${started.log}:\n${tail(started.log)}`);
@@ -162,8 +176,48 @@ async function waitFor(started: Started, what: string, ready: () => Promise<bool
   throw new Error(`${started.name} did not reach "${what}" within ${START_TIMEOUT_MS / 1000} s; the end of ${started.log}:\n${tail(started.log)}`);
 }
 
+/** kwok, in place of a kubelet, for the nodes annotated as fake. */
+function launchKwok(dir: string, kwokDir: string, admin: string): Started {
+  const stages = join(kwokDir, 'stages');
+  const stageFiles = [...readdirSync(stages).map((file) => join(stages, file)), join(__dirname, '..', 'kwok', 'pod-helm-test-succeeded.yaml')];
+  return launch(dir, 'kwok', join(kwokDir, 'kwok'), [
+    `--kubeconfig=${admin}`,
+    '--manage-all-nodes=false',
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    '--node-ip=10.0.0.1',
+    '--cidr=10.244.0.0/16',
+    // The node's lease is its heartbeat: without one the node controller marks its pods NotReady after 40 s.
+    '--node-lease-duration-seconds=40',
+    ...stageFiles.map((file) => `--config=${file}`),
+  ]);
+}
+
+type Api = (method: string, path: string, body?: object) => ReturnType<typeof adminRequest>;
+
+/** Creates the fake node and waits until kwok has made it Ready. */
+async function createKwokNode(kwok: Started, api: Api): Promise<void> {
+  const created = await api('POST', '/api/v1/nodes', NODE);
+  if (created?.status !== 201) throw new Error(`the API server did not create node ${NODE_NAME}: ${created?.status} ${created?.body}`);
+  await waitFor(kwok, `node ${NODE_NAME} Ready`, async () => {
+    const node = JSON.parse((await api('GET', `/api/v1/nodes/${NODE_NAME}`))?.body ?? '{}');
+    return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
+  });
+}
+
+export interface ClusterOptions {
+  /**
+   * The address the API server binds and advertises. On loopback it keeps no endpoints for the
+   * `kubernetes` Service (they may not point at loopback); on any other address they point at it, so
+   * pods on a real node reach the API server through that Service.
+   * @default '127.0.0.1'
+   */
+  readonly address?: string;
+}
+
 /** Starts the control plane; on any failure stops what did start and throws, naming the binary that failed. */
-export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> {
+export async function startCluster(binaries: ClusterBinaries, options: ClusterOptions = {}): Promise<Cluster> {
+  const { address = '127.0.0.1' } = options;
+  const loopback = address === '127.0.0.1';
   const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-cluster-'));
   mkdirSync(join(dir, 'logs'));
   const bin = (name: string) => join(binaries.kubernetesDir, name);
@@ -177,8 +231,8 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
   };
 
   try {
-    makeCertificates(dir);
-    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort()];
+    makeCertificates(dir, address);
+    const [etcdClient, etcdPeer, apiPort] = [await freePort(), await freePort(), await freePort(address)];
 
     const etcd = launch(dir, 'etcd', bin('etcd'), [
       '--name=default',
@@ -200,8 +254,8 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
 
     const apiserver = launch(dir, 'kube-apiserver', bin('kube-apiserver'), [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
+      `--bind-address=${address}`,
+      `--advertise-address=${address}`,
       `--secure-port=${apiPort}`,
       `--cert-dir=${join(dir, 'apiserver')}`,
       `--tls-cert-file=${join(dir, 'apiserver.crt')}`,
@@ -213,12 +267,14 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
       '--service-cluster-ip-range=10.96.0.0/16',
       '--service-node-port-range=30000-32767',
       '--authorization-mode=Node,RBAC',
-      // Endpoints may not point at loopback: the `kubernetes` Service has no endpoints here, and needs none.
-      '--endpoint-reconciler-type=none',
+      `--kubelet-client-certificate=${join(dir, 'apiserver-kubelet-client.crt')}`,
+      `--kubelet-client-key=${join(dir, 'apiserver-kubelet-client.key')}`,
+      // Endpoints may not point at loopback: there the `kubernetes` Service has no endpoints, and needs none.
+      ...(loopback ? ['--endpoint-reconciler-type=none'] : []),
       '--profiling=false',
     ]);
     processes.push(apiserver);
-    const server = `https://127.0.0.1:${apiPort}`;
+    const server = `https://${address}:${apiPort}`;
     const api = (method: string, path: string, body?: object) => adminRequest(dir, server, method, path, body);
     await waitFor(apiserver, 'ready (/readyz)', async () => (await api('GET', '/readyz'))?.status === 200);
 
@@ -242,35 +298,18 @@ export async function startCluster(binaries: ClusterBinaries): Promise<Cluster> 
     ]);
     processes.push(scheduler);
 
-    const stages = join(binaries.kwokDir, 'stages');
-    const stageFiles = [...readdirSync(stages).map((file) => join(stages, file)), join(__dirname, '..', 'kwok', 'pod-helm-test-succeeded.yaml')];
-    const kwok = launch(dir, 'kwok', join(binaries.kwokDir, 'kwok'), [
-      `--kubeconfig=${admin}`,
-      '--manage-all-nodes=false',
-      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      '--node-ip=10.0.0.1',
-      '--cidr=10.244.0.0/16',
-      // The node's lease is its heartbeat: without one the node controller marks its pods NotReady after 40 s.
-      '--node-lease-duration-seconds=40',
-      ...stageFiles.map((file) => `--config=${file}`),
-    ]);
-    processes.push(kwok);
-
+    const kwok = binaries.kwokDir ? launchKwok(dir, binaries.kwokDir, admin) : undefined;
+    if (kwok) processes.push(kwok);
     const loadBalancer = launch(dir, 'load-balancer', process.execPath, ['-r', join(__dirname, '..', '..', '..', 'scripts', 'register.js'), join(__dirname, 'load-balancer.ts'), server, dir]);
     processes.push(loadBalancer);
 
-    const created = await api('POST', '/api/v1/nodes', NODE);
-    if (created?.status !== 201) throw new Error(`the API server did not create node ${NODE_NAME}: ${created?.status} ${created?.body}`);
-    await waitFor(kwok, `node ${NODE_NAME} Ready`, async () => {
-      const node = JSON.parse((await api('GET', `/api/v1/nodes/${NODE_NAME}`))?.body ?? '{}');
-      return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
-    });
+    if (kwok) await createKwokNode(kwok, api);
     // The ServiceAccount controller has run once the default namespace has its ServiceAccount.
     await waitFor(controllerManager, 'the default ServiceAccount exists', async () => (await api('GET', '/api/v1/namespaces/default/serviceaccounts/default'))?.status === 200);
     for (const started of processes) if (started.exited) throw new Error(`${started.name} ${started.exited}; the end of ${started.log}:\n${tail(started.log)}`);
 
     const version = JSON.parse((await api('GET', '/version'))?.body ?? '{}').gitVersion as string;
-    return { dir, kubeconfig: admin, binDir: binaries.kubernetesDir, version, stop };
+    return { dir, server, kubeconfig: admin, binDir: binaries.kubernetesDir, version, stop };
   } catch (error) {
     await stop();
     throw error;

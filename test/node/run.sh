@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# npm run test:node: the scenarios of test/node/ on a real worker node, once per pinned Kubernetes release
+# (test/cluster/go/kubernetes-v*.mod). Linux only, as root: the node runs containerd, the kubelet and
+# kube-proxy on this machine. Binaries and images come from the cache, built on first use.
+#   npm run test:node                                 # every pinned release
+#   CLUSTER_KUBERNETES_MINOR=v1.37 npm run test:node  # one
+#   npm run test:node -- -t 'helm v3'                 # arguments go to jest
+# Whatever happens (a failure, Ctrl-C, a killed runner), the host is put back as it was found, and the
+# run fails when it is not: the machine's links, namespaces, routes, rules, mounts, cgroups, sysctls and
+# node processes are compared before and after.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+[[ $(id -u) -eq 0 ]] || { echo "test:node: the node tier runs a kubelet and containerd, and needs root" >&2; exit 1; }
+for tool in containerd runc ctr ip iptables nft conntrack debootstrap dockerd go; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "test:node: $tool is not installed (.ci/run installs the node tier's Debian packages)" >&2; exit 1; }
+done
+mapfile -t minors < <(for modfile in test/cluster/go/kubernetes-v1.*.mod; do basename "$modfile" .mod; done | sed 's/^kubernetes-//' | sort -t. -k2,2nr)
+if [[ -n "${CLUSTER_KUBERNETES_MINOR:-}" ]]; then minors=("$CLUSTER_KUBERNETES_MINOR"); fi
+started=$SECONDS
+test/node/build.sh images >/dev/null
+for minor in "${minors[@]}"; do
+  test/cluster/build.sh kubernetes "$minor" >/dev/null
+done
+echo "node tier: builds ready in $((SECONDS - started)) s (0 when cached)"
+
+host() { node -r ./scripts/register.js test/node/support/host.ts "$@"; }
+state_dir=/tmp/todo-chatbot-node
+work=$(mktemp -d)
+restore() { host restore "$state_dir"; rm -rf "$work"; }
+trap restore EXIT
+trap 'exit 130' INT TERM
+host fingerprint >"$work/before.json"
+
+# Every release runs even when one fails: which releases fail is part of the answer.
+failed=()
+for minor in "${minors[@]}"; do
+  echo "=== node tier on Kubernetes $minor"
+  started=$SECONDS
+  CLUSTER_KUBERNETES_MINOR=$minor npx jest -c jest.node.config.js "$@" || failed+=("$minor")
+  echo "node tier on Kubernetes $minor took $((SECONDS - started)) s"
+  host restore "$state_dir"
+  host fingerprint >"$work/after.json"
+  if ! diff -u "$work/before.json" "$work/after.json" >"$work/diff"; then
+    echo "node tier on Kubernetes $minor left the machine changed (- before, + after):" >&2
+    cat "$work/diff" >&2
+    failed+=("$minor (machine not left as found)")
+  fi
+done
+if [[ ${#failed[@]} -gt 0 ]]; then
+  echo "node tier failed on Kubernetes ${failed[*]}" >&2
+  exit 1
+fi

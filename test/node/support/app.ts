@@ -1,0 +1,79 @@
+import { kubectl, kubectlJson } from '../../cluster/support/commands';
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** One GET with a deadline; a connection error or a timeout is an answer too, with status 0. */
+export async function get(url: string, timeoutMs = 5000): Promise<HttpAnswer> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    return { status: response.status, body: await response.text() };
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    return { status: 0, body: cause };
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** GETs until one answers 200, at most `tries` times a second apart; returns the last answer. */
+export async function getUntilOk(url: string, tries = 60): Promise<HttpAnswer> {
+  let answer: HttpAnswer = { status: 0, body: 'not tried' };
+  for (let attempt = 0; attempt < tries; attempt += 1) {
+    answer = await get(url);
+    if (answer.status === 200) return answer;
+    await sleep(1000);
+  }
+  return answer;
+}
+
+/** The frontend Service's address from outside the cluster: its LoadBalancer address (the `minikube tunnel` stand-in gives it one). */
+export async function frontendUrl(namespace: string, service: string): Promise<string> {
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    const object = kubectlJson(['get', 'service', service, '-n', namespace]);
+    const ip = object.status?.loadBalancer?.ingress?.[0]?.ip;
+    if (ip) return `http://${ip}:${object.spec.ports[0].port}`;
+    await sleep(500);
+  }
+  throw new Error(`Service ${namespace}/${service} got no LoadBalancer address within 30 s`);
+}
+
+export interface ReadyTimes {
+  /** Seconds from `since` until the last pod of the namespace turned Ready. */
+  readonly allReady: number;
+  /** Per pod: seconds from its container's start to the pod's Ready, the reference app's own start. */
+  readonly appStart: Record<string, number>;
+}
+
+/**
+ * Waits until every pod of the namespace (bar finished ones) is Ready and says when that happened, by the
+ * pods' own condition times (seconds, as the API server keeps them).
+ */
+export function waitForReadyPods(namespace: string, selector: string, since: Date, timeout = '240s'): ReadyTimes {
+  const waited = kubectl(['wait', 'pods', '-n', namespace, '-l', selector, '--for=condition=Ready', `--timeout=${timeout}`]);
+  if (waited.status !== 0) {
+    const pods = kubectl(['get', 'pods', '-n', namespace, '-o', 'wide']).stdout;
+    const events = kubectl(['get', 'events', '-n', namespace, '--sort-by=.lastTimestamp']).stdout;
+    throw new Error(`pods in ${namespace} did not turn Ready within ${timeout}: ${waited.stderr}\n${pods}\n${events}`);
+  }
+  const pods = kubectlJson(['get', 'pods', '-n', namespace, '-l', selector]).items;
+  const readyAt = (pod: any) => Date.parse(pod.status.conditions.find((c: { type: string }) => c.type === 'Ready').lastTransitionTime);
+  const appStart: Record<string, number> = {};
+  for (const pod of pods) {
+    const started = Math.min(...pod.status.containerStatuses.map((status: any) => Date.parse(status.state.running.startedAt)));
+    appStart[pod.metadata.labels['app.kubernetes.io/component'] ?? pod.metadata.name] = (readyAt(pod) - started) / 1000;
+  }
+  // Condition times have whole seconds: a pod Ready within the second of `since` reads as before it.
+  const allReady = Math.max(0, (Math.max(...pods.map(readyAt)) - Math.floor(since.getTime() / 1000) * 1000) / 1000);
+  return { allReady, appStart };
+}
+
+/** One line for the tier's report, e.g. `node timing raw: ...`. */
+export function report(path: string, times: ReadyTimes): void {
+  const apps = Object.entries(times.appStart)
+    .map(([component, seconds]) => `${component} ${seconds} s`)
+    .join(', ');
+  process.stderr.write(`node timing ${path}: to all pods Ready ${times.allReady} s (container start to Ready: ${apps})\n`);
+}
