@@ -13,6 +13,12 @@ describe('documentation', () => {
     expect(regenerate(file, committed)).toBe(committed);
   });
 
+  it("docs/image-contract.md's Dockerfiles are the ones the node tier builds its reference images from, byte for byte", () => {
+    const blocks = [...readFileSync(join(ROOT, 'docs', 'image-contract.md'), 'utf8').matchAll(/^```dockerfile\n([\s\S]*?)^```$/gm)].map(([, block]) => block);
+    const built = ['backend', 'frontend'].map((component) => readFileSync(join(ROOT, 'test', 'node', 'images', component, 'Dockerfile'), 'utf8'));
+    expect(blocks).toEqual(built);
+  });
+
   it('README opens with the set-up and test commands', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const setUp = readme.indexOf('npm install && npm run synth');

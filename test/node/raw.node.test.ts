@@ -57,7 +57,7 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     const events = kubectlJson(['get', 'events', '-n', NAMESPACE, '--field-selector', 'reason=Unhealthy']).items;
     expect(events.map((event: { message: string }) => event.message).join('\n')).toContain('Readiness probe failed: HTTP probe failed with statuscode: 404');
     kubectlOk(['apply', '-f', `${dist}/`]);
-    kubectlOk(['rollout', 'status', 'deployment/todo-chatbot-backend', '-n', NAMESPACE, '--timeout=180s']);
+    waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, new Date());
   });
 
   it('without the writable /tmp the image contract promises, the backend exits at start, so this tier catches it', () => {
@@ -72,13 +72,15 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     const logs = kubectl(['logs', newest.metadata.name, '-n', NAMESPACE, '--previous']);
     expect(logs.stdout + logs.stderr).toContain('reference backend: cannot write to /tmp, a writable path of the image contract: Read-only file system');
     kubectlOk(['apply', '-f', `${dist}/`]);
-    kubectlOk(['rollout', 'status', 'deployment/todo-chatbot-backend', '-n', NAMESPACE, '--timeout=180s']);
+    waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, new Date());
   });
 
   it('a frontend whose BACKEND_URL leads nowhere still serves / but /api/todos fails, so this tier catches it', async () => {
     kubectlOk(['patch', 'configmap', 'todo-chatbot-config', '-n', NAMESPACE, '--type=merge', '-p', JSON.stringify({ data: { BACKEND_URL: 'http://todo-chatbot-nowhere:8000' } })]);
     kubectlOk(['rollout', 'restart', 'deployment/todo-chatbot-frontend', '-n', NAMESPACE]);
     kubectlOk(['rollout', 'status', 'deployment/todo-chatbot-frontend', '-n', NAMESPACE, '--timeout=180s']);
+    // Until the old pod has gone, the Service may still send a request to it (the rollout work's subject).
+    waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, new Date());
     const url = await frontendUrl(NAMESPACE, FRONTEND);
     expect((await getUntilOk(`${url}/`)).status).toBe(200);
     const todos = await get(`${url}/api/todos`, 15_000);

@@ -24,27 +24,57 @@ done
 echo "node tier: builds ready in $((SECONDS - started)) s (0 when cached)"
 
 host() { node -r ./scripts/register.js test/node/support/host.ts "$@"; }
-state_dir=/tmp/todo-chatbot-node
+state_dir=$(host state-dir)
 work=$(mktemp -d)
-restore() { host restore "$state_dir"; rm -rf "$work"; }
+restore() { host restore; rm -rf "$work"; }
 trap restore EXIT
 trap 'exit 130' INT TERM
 host fingerprint >"$work/before.json"
 
+# Whether the machine is as run.sh found it; prints what differs.
+check_machine() {
+  host fingerprint >"$work/after.json"
+  if ! diff -u "$work/before.json" "$work/after.json" >"$work/diff"; then
+    echo "node tier: $1 left the machine changed (- before, + after):" >&2
+    cat "$work/diff" >&2
+    return 1
+  fi
+  echo "node tier: the machine is as found after $1"
+}
+
+# Ctrl-C in the middle of a run, as a terminal sends it (SIGINT to the runner's process group), once the
+# node runs the app's pods: the runner dies without its teardown, and restoring from the state folder
+# alone must still leave the machine as found.
+interrupted_run() {
+  CLUSTER_KUBERNETES_MINOR=$1 setsid npx jest -c jest.node.config.js raw.node >"$work/interrupted.log" 2>&1 &
+  local runner=$! shims=0
+  for _ in $(seq 1 300); do
+    # CoreDNS and the app's two pods: a sandbox and a container each.
+    shims=$(pgrep -fc "containerd-shim.*$state_dir" || true)
+    [[ $shims -ge 3 ]] && break
+    sleep 1
+  done
+  kill -INT -- "-$runner" 2>/dev/null || true
+  wait "$runner" || true
+  if [[ $shims -lt 3 ]]; then
+    echo "node tier: the interrupted run never started the app's pods:" >&2
+    tail -n 40 "$work/interrupted.log" >&2
+    return 1
+  fi
+  host restore
+  check_machine "a run interrupted with Ctrl-C"
+}
+
 # Every release runs even when one fails: which releases fail is part of the answer.
 failed=()
+interrupted_run "${minors[0]}" || failed+=("${minors[0]} (interrupted run)")
 for minor in "${minors[@]}"; do
   echo "=== node tier on Kubernetes $minor"
   started=$SECONDS
   CLUSTER_KUBERNETES_MINOR=$minor npx jest -c jest.node.config.js "$@" || failed+=("$minor")
   echo "node tier on Kubernetes $minor took $((SECONDS - started)) s"
-  host restore "$state_dir"
-  host fingerprint >"$work/after.json"
-  if ! diff -u "$work/before.json" "$work/after.json" >"$work/diff"; then
-    echo "node tier on Kubernetes $minor left the machine changed (- before, + after):" >&2
-    cat "$work/diff" >&2
-    failed+=("$minor (machine not left as found)")
-  fi
+  host restore
+  check_machine "the run on Kubernetes $minor" || failed+=("$minor (machine not left as found)")
 done
 if [[ ${#failed[@]} -gt 0 ]]; then
   echo "node tier failed on Kubernetes ${failed[*]}" >&2

@@ -269,6 +269,8 @@ export async function startCluster(binaries: ClusterBinaries, options: ClusterOp
       '--authorization-mode=Node,RBAC',
       `--kubelet-client-certificate=${join(dir, 'apiserver-kubelet-client.crt')}`,
       `--kubelet-client-key=${join(dir, 'apiserver-kubelet-client.key')}`,
+      // A kubelet's address, not its host name: no resolver here knows the node's name.
+      '--kubelet-preferred-address-types=InternalIP',
       // Endpoints may not point at loopback: there the `kubernetes` Service has no endpoints, and needs none.
       ...(loopback ? ['--endpoint-reconciler-type=none'] : []),
       '--profiling=false',

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { kubectl, kubectlJson } from '../../cluster/support/commands';
 
 export interface HttpAnswer {
@@ -47,18 +48,26 @@ export interface ReadyTimes {
   readonly appStart: Record<string, number>;
 }
 
+const sleepSync = (seconds: number) => spawnSync('sleep', [String(seconds)]);
+
 /**
- * Waits until every pod of the namespace (bar finished ones) is Ready and says when that happened, by the
- * pods' own condition times (seconds, as the API server keeps them).
+ * Waits until the pods `selector` picks are all Ready and none is still terminating (a replaced pod
+ * has gone), and says when that happened, by the pods' own condition times (whole seconds).
  */
-export function waitForReadyPods(namespace: string, selector: string, since: Date, timeout = '240s'): ReadyTimes {
-  const waited = kubectl(['wait', 'pods', '-n', namespace, '-l', selector, '--for=condition=Ready', `--timeout=${timeout}`]);
-  if (waited.status !== 0) {
-    const pods = kubectl(['get', 'pods', '-n', namespace, '-o', 'wide']).stdout;
-    const events = kubectl(['get', 'events', '-n', namespace, '--sort-by=.lastTimestamp']).stdout;
-    throw new Error(`pods in ${namespace} did not turn Ready within ${timeout}: ${waited.stderr}\n${pods}\n${events}`);
+export function waitForReadyPods(namespace: string, selector: string, since: Date, timeoutSeconds = 240): ReadyTimes {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const isReady = (pod: any) => pod.status.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
+  let pods: any[] = [];
+  while (Date.now() < deadline) {
+    pods = kubectlJson(['get', 'pods', '-n', namespace, '-l', selector]).items;
+    if (pods.length > 0 && pods.every((pod) => !pod.metadata.deletionTimestamp && isReady(pod))) break;
+    sleepSync(1);
   }
-  const pods = kubectlJson(['get', 'pods', '-n', namespace, '-l', selector]).items;
+  if (!(pods.length > 0 && pods.every((pod) => !pod.metadata.deletionTimestamp && isReady(pod)))) {
+    const table = kubectl(['get', 'pods', '-n', namespace, '-o', 'wide']).stdout;
+    const events = kubectl(['get', 'events', '-n', namespace, '--sort-by=.lastTimestamp']).stdout;
+    throw new Error(`pods ${selector} in ${namespace} were not all Ready within ${timeoutSeconds} s:\n${table}\n${events}`);
+  }
   const readyAt = (pod: any) => Date.parse(pod.status.conditions.find((c: { type: string }) => c.type === 'Ready').lastTransitionTime);
   const appStart: Record<string, number> = {};
   for (const pod of pods) {
@@ -68,6 +77,14 @@ export function waitForReadyPods(namespace: string, selector: string, since: Dat
   // Condition times have whole seconds: a pod Ready within the second of `since` reads as before it.
   const allReady = Math.max(0, (Math.max(...pods.map(readyAt)) - Math.floor(since.getTime() / 1000) * 1000) / 1000);
   return { allReady, appStart };
+}
+
+/** Waits up to `timeoutSeconds` until the namespace has no pod left; returns the names of those still there. */
+export function waitForNoPods(namespace: string, timeoutSeconds = 120): string[] {
+  const names = () => kubectlJson(['get', 'pods', '-n', namespace]).items.map((pod: { metadata: { name: string } }) => pod.metadata.name) as string[];
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  while (names().length > 0 && Date.now() < deadline) sleepSync(1);
+  return names();
 }
 
 /** One line for the tier's report, e.g. `node timing raw: ...`. */

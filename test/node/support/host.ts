@@ -7,7 +7,7 @@
  * killed (test/node/run.sh calls it on any exit). `hostFingerprint` is what run.sh compares before and
  * after a run: the machine as found.
  *
- * CLI: node -r scripts/register.js test/node/support/host.ts restore STATE_DIR | fingerprint
+ * CLI: node -r scripts/register.js test/node/support/host.ts restore | fingerprint | state-dir
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -65,6 +65,9 @@ function netnsNames(): string[] {
 function nftTables(): string[] {
   return run('nft', ['list', 'tables']).stdout.trim().split('\n').filter(Boolean).sort();
 }
+
+/** The node's one state folder, at a fixed place, so that a later run, or run.sh after Ctrl-C, finds and undoes what a killed run left. */
+export const STATE_DIR = '/tmp/todo-chatbot-node';
 
 const RECORD = 'host-record.json';
 
@@ -247,11 +250,12 @@ export function hostFingerprint(): Record<string, string[]> {
 }
 
 if (require.main === module) {
-  const [command, stateDir] = process.argv.slice(2);
-  if (command === 'restore' && stateDir) restoreHost(stateDir);
+  const [command] = process.argv.slice(2);
+  if (command === 'restore') restoreHost(STATE_DIR);
   else if (command === 'fingerprint') process.stdout.write(`${JSON.stringify(hostFingerprint(), null, 1)}\n`);
+  else if (command === 'state-dir') process.stdout.write(`${STATE_DIR}\n`);
   else {
-    process.stderr.write('usage: host.ts restore STATE_DIR | fingerprint\n');
+    process.stderr.write('usage: host.ts restore | fingerprint | state-dir\n');
     process.exit(2);
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { Cluster, freePort, kubeconfig, launch, makeCertificate, Started, startCluster, stopProcess, tail, waitFor } from '../../cluster/support/cluster';
 import { adminRequest } from '../../cluster/support/api';
-import { recordHost, restoreHost } from './host';
+import { recordHost, restoreHost, STATE_DIR } from './host';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DOMAIN, DNS_SERVICE_IP, NODE_IP, NODE_NAME, POD_SUBNET, SERVICE_CIDR } from './network';
 import { coreDnsManifests } from './coredns';
 import { builtImages, fullyQualified } from './images';
@@ -27,9 +27,6 @@ export interface NodeBinaries {
   /** The reference images and the node's own (pause, CoreDNS) as `docker save` archives (test/node/build.sh images). */
   readonly imagesDir: string;
 }
-
-/** One state folder at a fixed place, so that a later run, or run.sh after Ctrl-C, finds and undoes what a killed run left. */
-export const STATE_DIR = '/tmp/todo-chatbot-node';
 
 function sh(command: string, args: readonly string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
