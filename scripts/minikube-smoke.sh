@@ -10,7 +10,8 @@
 #
 # It expects the images built inside Minikube (see README) and the Secret created (it checks for it).
 # CI runs it with --skip-http against a real control plane whose kubelet is kwok (npm run test:cluster):
-# there, pods turn Ready but no container runs, so nothing answers HTTP.
+# there, pods turn Ready but no container runs, so nothing answers HTTP. On a real node (npm run
+# test:node) it runs whole, its HTTP checks included.
 set -euo pipefail
 
 MODE=""

@@ -69,6 +69,12 @@ describe('scripts/minikube-smoke.sh (checked here without a cluster)', () => {
     expect(commands).toEqual(full.filter((line) => !/port-forward|curl/.test(line)));
   });
 
+  it('--values hands each values file to helm upgrade --install, in order (the node tier points helm test at its image so)', () => {
+    const result = spawnSync('bash', [SCRIPT, '--helm', '--dry-run', '--values', 'a.yaml', '--values', 'b c.yaml'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^\+ helm upgrade --install todo-chatbot \S+\.tgz -n todo-chatbot -f a\.yaml -f b c\.yaml --wait --timeout 180s$/m);
+  });
+
   it('refuses to run without a mode', () => {
     const result = spawnSync('bash', [SCRIPT], { encoding: 'utf8' });
     expect(result.status).toBe(2);

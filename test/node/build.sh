@@ -28,7 +28,7 @@ build_tools() {
   (cd "$here/go" && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$out/" ./coredns ./pause)
 }
 
-tools_key() { fingerprint "$here/go/go.mod" "$here/go/go.sum" "$here/go/coredns/main.go" "$here/go/pause/main.go"; }
+tools_key() { fingerprint "$here/build.sh" "$here/go/go.mod" "$here/go/go.sum" "$here/go/coredns/main.go" "$here/go/pause/main.go"; }
 
 # Everything an image is made of: its folder, the Debian base's recipe, this machine's Node.js and trust store.
 images_key() {

@@ -37,12 +37,16 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     expect(JSON.parse(todos.body)).toEqual([{ title: 'try the Todo Chatbot on a real node', done: false }]);
   });
 
-  it('a killed pod is replaced and the Service answers again', async () => {
+  it.each(['backend', 'frontend'])('a deleted %s pod exits on SIGTERM within its grace period, is replaced, and the Service answers again', async (component) => {
     const url = await frontendUrl(NAMESPACE, FRONTEND);
-    const [before] = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', 'app.kubernetes.io/component=frontend']).items;
-    kubectlOk(['delete', 'pod', before.metadata.name, '-n', NAMESPACE, '--wait=false']);
+    const selector = `app.kubernetes.io/component=${component}`;
+    const [before] = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', selector]).items;
+    const deleting = Date.now();
+    kubectlOk(['delete', 'pod', before.metadata.name, '-n', NAMESPACE, '--wait=true', '--timeout=120s']);
+    // An app that ignored SIGTERM would be killed at the end of the grace period, not before.
+    expect((Date.now() - deleting) / 1000).toBeLessThan(before.spec.terminationGracePeriodSeconds);
     waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, new Date());
-    const [after] = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', 'app.kubernetes.io/component=frontend', '--field-selector=status.phase=Running']).items;
+    const [after] = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', selector]).items;
     expect(after.metadata.name).not.toBe(before.metadata.name);
     expect((await getUntilOk(`${url}/api/todos`)).status).toBe(200);
   });

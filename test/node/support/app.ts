@@ -44,8 +44,20 @@ export async function frontendUrl(namespace: string, service: string): Promise<s
 export interface ReadyTimes {
   /** Seconds from `since` until the last pod of the namespace turned Ready. */
   readonly allReady: number;
-  /** Per pod: seconds from its container's start to the pod's Ready, the reference app's own start. */
+  /** Per component: seconds from its container's start to the pod's Ready, probes' periods included. */
+  readonly toReady: Record<string, number>;
+  /** Per component: seconds from its container's start until the reference app said it serves (its log). */
   readonly appStart: Record<string, number>;
+}
+
+/** What each reference app logs once it serves: uvicorn's and Next.js' own lines. */
+const SERVING = /Uvicorn running on|Ready in \d/;
+
+/** Seconds from the container's start (whole seconds, as the API server keeps it) to the app's serving line, by the log's own timestamps. */
+function appStartSeconds(pod: any, startedAt: number): number {
+  const logs = kubectl(['logs', pod.metadata.name, '-n', pod.metadata.namespace, '--timestamps']).stdout;
+  const line = logs.split('\n').find((entry) => SERVING.test(entry));
+  return line ? Math.round((Date.parse(line.split(' ')[0]) - startedAt) / 100) / 10 : Number.NaN;
 }
 
 const sleepSync = (seconds: number) => spawnSync('sleep', [String(seconds)]);
@@ -69,14 +81,17 @@ export function waitForReadyPods(namespace: string, selector: string, since: Dat
     throw new Error(`pods ${selector} in ${namespace} were not all Ready within ${timeoutSeconds} s:\n${table}\n${events}`);
   }
   const readyAt = (pod: any) => Date.parse(pod.status.conditions.find((c: { type: string }) => c.type === 'Ready').lastTransitionTime);
+  const toReady: Record<string, number> = {};
   const appStart: Record<string, number> = {};
   for (const pod of pods) {
     const started = Math.min(...pod.status.containerStatuses.map((status: any) => Date.parse(status.state.running.startedAt)));
-    appStart[pod.metadata.labels['app.kubernetes.io/component'] ?? pod.metadata.name] = (readyAt(pod) - started) / 1000;
+    const component = pod.metadata.labels['app.kubernetes.io/component'] ?? pod.metadata.name;
+    toReady[component] = (readyAt(pod) - started) / 1000;
+    appStart[component] = appStartSeconds(pod, started);
   }
   // Condition times have whole seconds: a pod Ready within the second of `since` reads as before it.
   const allReady = Math.max(0, (Math.max(...pods.map(readyAt)) - Math.floor(since.getTime() / 1000) * 1000) / 1000);
-  return { allReady, appStart };
+  return { allReady, toReady, appStart };
 }
 
 /** Waits up to `timeoutSeconds` until the namespace has no pod left; returns the names of those still there. */
@@ -89,8 +104,6 @@ export function waitForNoPods(namespace: string, timeoutSeconds = 120): string[]
 
 /** One line for the tier's report, e.g. `node timing raw: ...`. */
 export function report(path: string, times: ReadyTimes): void {
-  const apps = Object.entries(times.appStart)
-    .map(([component, seconds]) => `${component} ${seconds} s`)
-    .join(', ');
-  process.stderr.write(`node timing ${path}: to all pods Ready ${times.allReady} s (container start to Ready: ${apps})\n`);
+  const each = (seconds: Record<string, number>) => Object.entries(seconds).map(([component, value]) => `${component} ${value} s`).join(', ');
+  process.stderr.write(`node timing ${path}: all pods Ready after ${times.allReady} s; container start to Ready ${each(times.toReady)}; the app's own start (to its serving log line) ${each(times.appStart)}\n`);
 }
