@@ -10,7 +10,7 @@
  * CLI: node -r scripts/register.js test/node/support/host.ts restore | fingerprint | state-dir
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, SERVICE_CIDR } from './network';
 
@@ -144,11 +144,11 @@ function removeCgroups(): void {
     let left = 0;
     for (const root of podCgroupRoots()) {
       for (const cgroup of cgroupsBelow(root)) {
+        // rmdir, not rm: a cgroup folder holds pseudo-files that cannot be removed one by one.
         try {
-          rmSync(cgroup, { recursive: false });
+          rmdirSync(cgroup);
         } catch {
-          // rmdir, not rm: a cgroup folder holds pseudo-files that cannot be removed one by one
-          if (run('rmdir', [cgroup]).status !== 0) left += 1;
+          left += 1;
         }
       }
     }
