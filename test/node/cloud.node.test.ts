@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectlJson, kubectlOk, synthCommand } from '../cluster/support/commands';
 import { frontendUrl, get, getUntilOk, report, waitForReadyPods } from './support/app';
+import { STATE_DIR } from './support/host';
 import { testsImageValuesFile } from './support/images';
 
 const NAMESPACE = 'todo-chatbot';
@@ -20,7 +20,8 @@ const REFERENCE_IMAGES = {
 
 /** The cloud profile (two replicas each, autoscaling from two, PDBs, topology spread) on the real node. */
 describe(`the cloud profile on a real node, Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
-  const valuesFile = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-cloud-')), 'reference-images.yaml');
+  // In the node's state folder, which restoreHost removes however the run ends.
+  const valuesFile = join(STATE_DIR, 'reference-images.yaml');
   writeFileSync(valuesFile, JSON.stringify(REFERENCE_IMAGES));
   const { root, tgz } = synthCommand();
   const cloudValues = join(root, 'charts', 'todo-chatbot', 'ci', 'cloud-values.yaml');

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STATE_DIR } from './host';
 
 /** What test/node/build.sh made, by role: the names it gave each image (images.json beside the archives). */
 export interface BuiltImages {
@@ -32,12 +32,13 @@ export function testsImageValues(images: BuiltImages): { tests: { image: { repos
 
 /**
  * For the test files (global-setup.ts hands them the images' folder in NODE_IMAGES_DIR): a values file
- * with testsImageValues, to pass to helm or the smoke script with `-f` / `--values`.
+ * with testsImageValues, to pass to helm or the smoke script with `-f` / `--values`. It lives in the
+ * node's state folder, which restoreHost removes however the run ends.
  */
 export function testsImageValuesFile(): string {
   const dir = process.env.NODE_IMAGES_DIR;
   if (!dir) throw new Error('NODE_IMAGES_DIR is not set: the node tier runs through jest.node.config.js');
-  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-node-values-')), 'tests-image.yaml');
+  const file = join(STATE_DIR, 'tests-image-values.yaml');
   writeFileSync(file, JSON.stringify(testsImageValues(builtImages(dir))));
   return file;
 }
