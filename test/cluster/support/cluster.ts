@@ -192,16 +192,19 @@ function launchKwok(dir: string, kwokDir: string, admin: string): Started {
   ]);
 }
 
-type Api = (method: string, path: string, body?: object) => ReturnType<typeof adminRequest>;
+export type Api = (method: string, path: string, body?: object) => ReturnType<typeof adminRequest>;
+
+/** Whether the API server has node `name` with its Ready condition True (kwok's fake node or a kubelet's). */
+export async function nodeIsReady(api: Api, name: string): Promise<boolean> {
+  const node = JSON.parse((await api('GET', `/api/v1/nodes/${name}`))?.body ?? '{}');
+  return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
+}
 
 /** Creates the fake node and waits until kwok has made it Ready. */
 async function createKwokNode(kwok: Started, api: Api): Promise<void> {
   const created = await api('POST', '/api/v1/nodes', NODE);
   if (created?.status !== 201) throw new Error(`the API server did not create node ${NODE_NAME}: ${created?.status} ${created?.body}`);
-  await waitFor(kwok, `node ${NODE_NAME} Ready`, async () => {
-    const node = JSON.parse((await api('GET', `/api/v1/nodes/${NODE_NAME}`))?.body ?? '{}');
-    return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
-  });
+  await waitFor(kwok, `node ${NODE_NAME} Ready`, () => nodeIsReady(api, NODE_NAME));
 }
 
 export interface ClusterOptions {

@@ -69,13 +69,13 @@ const sleepSync = (seconds: number) => spawnSync('sleep', [String(seconds)]);
 export function waitForReadyPods(namespace: string, selector: string, since: Date, timeoutSeconds = 240): ReadyTimes {
   const deadline = Date.now() + timeoutSeconds * 1000;
   const isReady = (pod: any) => pod.status.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
-  let pods: any[] = [];
-  while (Date.now() < deadline) {
-    pods = kubectlJson(['get', 'pods', '-n', namespace, '-l', selector]).items;
-    if (pods.length > 0 && pods.every((pod) => !pod.metadata.deletionTimestamp && isReady(pod))) break;
+  const settled = (pods: any[]) => pods.length > 0 && pods.every((pod) => !pod.metadata.deletionTimestamp && isReady(pod));
+  let pods: any[] = kubectlJson(['get', 'pods', '-n', namespace, '-l', selector]).items;
+  while (!settled(pods) && Date.now() < deadline) {
     sleepSync(1);
+    pods = kubectlJson(['get', 'pods', '-n', namespace, '-l', selector]).items;
   }
-  if (!(pods.length > 0 && pods.every((pod) => !pod.metadata.deletionTimestamp && isReady(pod)))) {
+  if (!settled(pods)) {
     const table = kubectl(['get', 'pods', '-n', namespace, '-o', 'wide']).stdout;
     const events = kubectl(['get', 'events', '-n', namespace, '--sort-by=.lastTimestamp']).stdout;
     throw new Error(`pods ${selector} in ${namespace} were not all Ready within ${timeoutSeconds} s:\n${table}\n${events}`);

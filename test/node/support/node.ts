@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Cluster, freePort, kubeconfig, launch, makeCertificate, Started, startCluster, stopProcess, tail, waitFor } from '../../cluster/support/cluster';
+import { Api, Cluster, freePort, kubeconfig, launch, makeCertificate, nodeIsReady, Started, startCluster, stopProcess, tail, waitFor } from '../../cluster/support/cluster';
 import { adminRequest } from '../../cluster/support/api';
 import { recordHost, restoreHost, STATE_DIR } from './host';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DOMAIN, DNS_SERVICE_IP, NODE_IP, NODE_NAME, POD_SUBNET, SERVICE_CIDR } from './network';
@@ -184,8 +184,9 @@ function writeKubeProxyConfig(dir: string, kubeconfigPath: string, healthzPort: 
   return path;
 }
 
-function ctr(dir: string, args: readonly string[]): string {
-  return sh('ctr', ['--address', join(dir, 'containerd.sock'), '--namespace', 'k8s.io', ...args]);
+/** ctr on the node's containerd, in the namespace the CRI plugin (and so the kubelet) uses. */
+function ctrArgs(dir: string, args: readonly string[]): string[] {
+  return ['--address', join(dir, 'containerd.sock'), '--namespace', 'k8s.io', ...args];
 }
 
 /**
@@ -215,14 +216,14 @@ export async function startNodeCluster(binaries: NodeBinaries): Promise<NodeClus
     const dir = STATE_DIR;
     const images = builtImages(binaries.imagesDir);
     const bin = (name: string) => join(binaries.kubernetesDir, name);
-    const api = (method: string, path: string, body?: object) => adminRequest(clusterDir, server, method, path, body);
+    const api: Api = (method, path, body) => adminRequest(clusterDir, server, method, path, body);
 
     writeCniConfig(join(dir, 'cni'));
     const containerd = launch(dir, 'containerd', 'containerd', ['--config', writeContainerdConfig(dir, fullyQualified(images.pause)), '--log-level', 'warn']);
     processes.push(containerd);
-    await waitFor(containerd, 'serving CRI', async () => spawnSync('ctr', ['--address', join(dir, 'containerd.sock'), 'version'], { stdio: 'ignore' }).status === 0);
+    await waitFor(containerd, 'serving CRI', async () => spawnSync('ctr', ctrArgs(dir, ['version']), { stdio: 'ignore' }).status === 0);
     for (const archive of readdirSync(binaries.imagesDir).filter((file) => file.endsWith('.tar'))) {
-      ctr(dir, ['images', 'import', join(binaries.imagesDir, archive)]);
+      sh('ctr', ctrArgs(dir, ['images', 'import', join(binaries.imagesDir, archive)]));
     }
 
     // The node's identities: the kubelet's client certificate (group system:nodes, for the Node
@@ -246,10 +247,7 @@ export async function startNodeCluster(binaries: NodeBinaries): Promise<NodeClus
     processes.push(kubelet);
     const proxy = launch(dir, 'kube-proxy', bin('kube-proxy'), [`--config=${writeKubeProxyConfig(dir, kubeconfig(certs, server, 'kube-proxy'), proxyHealthz, proxyMetrics)}`]);
     processes.push(proxy);
-    await waitFor(kubelet, `node ${NODE_NAME} Ready`, async () => {
-      const node = JSON.parse((await api('GET', `/api/v1/nodes/${NODE_NAME}`))?.body ?? '{}');
-      return node.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') === true;
-    });
+    await waitFor(kubelet, `node ${NODE_NAME} Ready`, () => nodeIsReady(api, NODE_NAME));
     const nodeReady = (Date.now() - kubeletStarted) / 1000;
     await waitFor(proxy, 'healthy', async () => (await fetch(`http://127.0.0.1:${proxyHealthz}/healthz`).catch(() => undefined))?.ok === true);
 
