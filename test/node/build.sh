@@ -4,11 +4,12 @@
 # nothing. Prints the folder.
 #   test/node/build.sh tools    # CoreDNS and the pause process, static Go binaries
 #   test/node/build.sh images   # the reference images, as `docker save` archives
+#   test/node/build.sh kube-router  # the NetworkPolicy enforcer, pinned in go/kube-router/go.mod
 # The images are built with `docker build` from the Dockerfiles of docs/image-contract.md (test/node/images/),
 # on a local Debian base made with debootstrap, by a dockerd started here for the build and stopped after it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-what=${1:?usage: build.sh tools | images}
+what=${1:?usage: build.sh tools | images | kube-router}
 # shellcheck source=SCRIPTDIR/../support/cache.sh
 source "$here/../support/cache.sh"
 
@@ -26,6 +27,16 @@ COREDNS_IMAGE=todo-chatbot-node/coredns:local
 build_tools() {
   local out=$1
   (cd "$here/go" && CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$out/" ./coredns ./pause)
+}
+
+# kube-router v2.1.0 is the one version the module proxy serves here, though security reports exist for it:
+# the tier runs its firewall alone (no BGP router, no service proxy, no health or metrics port), for the
+# length of a run, on the pods of its own bridge.
+build_kube_router() {
+  local version=$1 out=$2
+  (cd "$here/go/kube-router" && CGO_ENABLED=0 go build -trimpath \
+    -ldflags="-s -w -X github.com/cloudnativelabs/kube-router/v2/pkg/version.Version=$version" \
+    -o "$out/" github.com/cloudnativelabs/kube-router/v2/cmd/kube-router)
 }
 
 tools_key() { fingerprint "$here/build.sh" "$here/go/go.mod" "$here/go/go.sum" "$here/go/coredns/main.go" "$here/go/pause/main.go"; }
@@ -144,5 +155,9 @@ case $what in
     done
     build_into "$cache_root/node-images-$(images_key)" build_images
     ;;
-  *) echo "build.sh: unknown target $what (tools or images)" >&2; exit 2 ;;
+  kube-router)
+    version=$(cd "$here/go/kube-router" && go list -m -f '{{.Version}}' github.com/cloudnativelabs/kube-router/v2)
+    build_into "$cache_root/kube-router-$version-$(fingerprint "$here/build.sh" "$here/go/kube-router/go.mod" "$here/go/kube-router/go.sum")" build_kube_router "$version"
+    ;;
+  *) echo "build.sh: unknown target $what (tools, images or kube-router)" >&2; exit 2 ;;
 esac

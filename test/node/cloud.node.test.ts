@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectlJson, kubectlOk, synthCommand } from '../cluster/support/commands';
 import { frontendUrl, get, getUntilOk, report, waitForReadyPods } from './support/app';
+import { secretEnvFile } from './support/outside';
 import { STATE_DIR } from './support/host';
 import { testsImageValuesFile } from './support/images';
 
@@ -29,7 +30,7 @@ describe(`the cloud profile on a real node, Kubernetes ${process.env.CLUSTER_VER
   afterAll(() => deleteNamespace(NAMESPACE));
 
   it(`helm v${which.major} install with the cloud values: two Ready replicas of each, answering through the Service`, async () => {
-    helmNamespaceWithSecret(NAMESPACE);
+    helmNamespaceWithSecret(NAMESPACE, secretEnvFile());
     const started = new Date();
     const installed = helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, '-f', cloudValues, '-f', valuesFile, '-f', testsImageValuesFile(), '--wait', '--timeout', '240s']);
     expect(installed).toMatchObject({ status: 0, stderr: '' });

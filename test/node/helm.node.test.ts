@@ -1,5 +1,6 @@
 import { deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectlJson, synthCommand } from '../cluster/support/commands';
-import { frontendUrl, getUntilOk, report, waitForNoPods, waitForReadyPods } from './support/app';
+import { addTodoAndList, frontendUrl, getUntilOk, report, waitForNoPods, waitForReadyPods } from './support/app';
+import { secretEnvFile } from './support/outside';
 import { testsImageValuesFile } from './support/images';
 import { NODE_NAME } from './support/network';
 
@@ -14,7 +15,7 @@ describe.each(HELMS.map((which) => [which.major, which] as const))(`the chart on
   afterAll(() => deleteNamespace(NAMESPACE));
 
   it('helm install --wait: deployed once every pod is Ready through its own probes, on the real node', () => {
-    helmNamespaceWithSecret(NAMESPACE);
+    helmNamespaceWithSecret(NAMESPACE, secretEnvFile());
     const started = new Date();
     const installed = helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, ...testsImage, '--wait', '--timeout', '240s']);
     expect(installed.stderr).toBe('');
@@ -28,7 +29,9 @@ describe.each(HELMS.map((which) => [which.major, which] as const))(`the chart on
     expect((await getUntilOk(`${url}/`)).status).toBe(200);
     const todos = await getUntilOk(`${url}/api/todos`);
     expect(todos.status).toBe(200);
-    expect(JSON.parse(todos.body)).toEqual([{ title: 'try the Todo Chatbot on a real node', done: false }]);
+    // Stored in the outside PostgreSQL, so the backend's pod holds none of it.
+    const title = `todo of ${expect.getState().currentTestName} at ${Date.now()}`;
+    expect(await addTodoAndList(url, title)).toContain(title);
   });
 
   it('helm test passes: its pods run wget against both Services on the node and succeed', () => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createSecret, deleteNamespace, kubectl, kubectlJson, kubectlOk, synthCommand, withRegression } from '../cluster/support/commands';
-import { frontendUrl, get, getUntilOk, report, waitForReadyPods } from './support/app';
+import { addTodoAndList, frontendUrl, get, getUntilOk, report, waitForReadyPods } from './support/app';
+import { secretEnvFile } from './support/outside';
 import { NODE_NAME } from './support/network';
 
 const NAMESPACE = 'todo-chatbot';
@@ -14,7 +15,7 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
 
   it('kubectl apply -f dist/: every pod lands on the real node and turns Ready through its own probes', () => {
     kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
-    createSecret(NAMESPACE);
+    createSecret(NAMESPACE, undefined, secretEnvFile());
     const applied = new Date();
     expect(kubectl(['apply', '-f', `${dist}/`])).toMatchObject({ status: 0, stderr: '' });
     const times = waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, applied);
@@ -34,7 +35,9 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     expect(home.body).toContain('Todo Chatbot');
     const todos = await getUntilOk(`${url}/api/todos`);
     expect(todos.status).toBe(200);
-    expect(JSON.parse(todos.body)).toEqual([{ title: 'try the Todo Chatbot on a real node', done: false }]);
+    // Stored in the outside PostgreSQL, so the backend's pod holds none of it.
+    const title = `todo of ${expect.getState().currentTestName} at ${Date.now()}`;
+    expect(await addTodoAndList(url, title)).toContain(title);
   });
 
   it.each(['backend', 'frontend'])('a deleted %s pod exits on SIGTERM within its grace period, is replaced, and the Service answers again', async (component) => {

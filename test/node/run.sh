@@ -11,13 +11,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [[ $(id -u) -eq 0 ]] || { echo "test:node: the node tier runs a kubelet and containerd, and needs root" >&2; exit 1; }
-for tool in containerd runc ctr ip iptables nft conntrack debootstrap dockerd go; do
+for tool in containerd runc ctr ip iptables nft ipset conntrack debootstrap dockerd go; do
   command -v "$tool" >/dev/null 2>&1 || { echo "test:node: $tool is not installed (.ci/run installs the node tier's Debian packages)" >&2; exit 1; }
 done
 mapfile -t minors < <(for modfile in test/cluster/go/kubernetes-v1.*.mod; do basename "$modfile" .mod; done | sed 's/^kubernetes-//' | sort -t. -k2,2nr)
 if [[ -n "${CLUSTER_KUBERNETES_MINOR:-}" ]]; then minors=("$CLUSTER_KUBERNETES_MINOR"); fi
 started=$SECONDS
 test/node/build.sh images >/dev/null
+test/node/build.sh kube-router >/dev/null
 for minor in "${minors[@]}"; do
   test/cluster/build.sh kubernetes "$minor" >/dev/null
 done

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createSecret, deleteNamespace, HELMS, kubectlOk, pathWithHelm, runScript, synthCommand } from '../cluster/support/commands';
 import { testsImageValuesFile } from './support/images';
+import { secretEnvFile } from './support/outside';
 
 const NAMESPACE = 'todo-chatbot';
 const SCRIPT = 'scripts/minikube-smoke.sh';
@@ -12,7 +13,7 @@ describe(`${SCRIPT} on a real node, Kubernetes ${process.env.CLUSTER_VERSION}`, 
 
   it('--raw: applies, waits for the rollout, GETs /health and / through port-forwards and passes', () => {
     kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
-    createSecret(NAMESPACE);
+    createSecret(NAMESPACE, undefined, secretEnvFile());
     const smoke = runScript(SCRIPT, ['--raw', '--dist', dist, '--timeout', '240s'], process.env);
     expect({ status: smoke.status, stderr: smoke.stderr }).toEqual({ status: 0, stderr: '' });
     expect(smoke.stdout).toContain('ok: GET /health on todo-chatbot-backend');
@@ -23,7 +24,7 @@ describe(`${SCRIPT} on a real node, Kubernetes ${process.env.CLUSTER_VERSION}`, 
 
   it.each(HELMS.map((which) => [which.major, which] as const))('--helm with helm v%i: installs, GETs both endpoints, runs helm test with real pods and passes', (_major, which) => {
     kubectlOk(['create', 'namespace', NAMESPACE]);
-    createSecret(NAMESPACE);
+    createSecret(NAMESPACE, undefined, secretEnvFile());
     const smoke = runScript(SCRIPT, ['--helm', '--dist', dist, '--values', testsImageValuesFile(), '--timeout', '240s'], { ...process.env, PATH: pathWithHelm(which) });
     expect({ status: smoke.status, stderr: smoke.stderr }).toEqual({ status: 0, stderr: '' });
     expect(smoke.stdout).toContain('ok: GET /health on todo-chatbot-backend');

@@ -84,9 +84,12 @@ const TEST_SECRET_LITERALS = [
   '--from-literal=BETTER_AUTH_SECRET=not-a-secret',
 ];
 
-/** README's Secret command, for a release's Secret in its namespace. */
-export function createSecret(namespace: string, name = 'todo-chatbot-secrets'): void {
-  kubectlOk(['create', 'secret', 'generic', name, '-n', namespace, ...TEST_SECRET_LITERALS]);
+/**
+ * README's Secret command, for a release's Secret in its namespace; `envFile` gives the values instead
+ * (`--from-env-file`, as README's PowerShell steps do): the node tier's connect to its outside world.
+ */
+export function createSecret(namespace: string, name = 'todo-chatbot-secrets', envFile?: string): void {
+  kubectlOk(['create', 'secret', 'generic', name, '-n', namespace, ...(envFile ? [`--from-env-file=${envFile}`] : TEST_SECRET_LITERALS)]);
 }
 
 /** README's raw path up to `kubectl apply -f dist/`: the Namespace from `dist` (or an older release's folder), then the Secret. */
@@ -95,11 +98,11 @@ export function rawNamespaceWithSecret(dist: string, namespace: string): void {
   createSecret(namespace);
 }
 
-/** README's Helm path up to `helm install`: create the namespace, label it restricted, create the Secret. */
-export function helmNamespaceWithSecret(namespace: string): void {
+/** README's Helm path up to `helm install`: create the namespace, label it restricted, create the Secret (from `envFile`, see createSecret). */
+export function helmNamespaceWithSecret(namespace: string, envFile?: string): void {
   kubectlOk(['create', 'namespace', namespace]);
   kubectlOk(['label', 'namespace', namespace, 'pod-security.kubernetes.io/enforce=restricted']);
-  createSecret(namespace);
+  createSecret(namespace, undefined, envFile);
 }
 
 /** Deletes a namespace and waits until it is gone (the namespace controller empties it first). */

@@ -17,6 +17,18 @@ export async function get(url: string, timeoutMs = 5000): Promise<HttpAnswer> {
   }
 }
 
+/**
+ * Writes a todo through the frontend Service (POST /api/todos, proxied to the backend, stored in the
+ * outside PostgreSQL) and reads the list back: the titles the backend returns.
+ */
+export async function addTodoAndList(url: string, title: string): Promise<string[]> {
+  const posted = await fetch(`${url}/api/todos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title }), signal: AbortSignal.timeout(10_000) });
+  if (posted.status !== 201) throw new Error(`POST ${url}/api/todos answered ${posted.status}: ${await posted.text()}`);
+  const listed = await get(`${url}/api/todos`, 10_000);
+  if (listed.status !== 200) throw new Error(`GET ${url}/api/todos answered ${listed.status}: ${listed.body}`);
+  return (JSON.parse(listed.body) as { title: string }[]).map((todo) => todo.title);
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** GETs until one answers 200, at most `tries` times a second apart; returns the last answer. */

@@ -1,7 +1,11 @@
 import { CLUSTER_DOMAIN, DNS_SERVICE_IP } from './network';
 
-/** Unprivileged: the Service maps port 53 to this one, so CoreDNS needs no capability to bind it. */
-const DNS_PORT = 1053;
+/**
+ * Port 53 in the pod too, as upstream CoreDNS listens: NetworkPolicies judge the port after the
+ * Service's translation, and our DNS egress rule allows 53 (a DNS behind another target port, as
+ * OpenShift's 5353, would be denied). Bound unprivileged, through the pod's own safe sysctl.
+ */
+const DNS_PORT = 53;
 
 /**
  * The cluster's DNS as kubeadm installs it (ServiceAccount, RBAC, Corefile, Deployment, Service
@@ -63,7 +67,13 @@ export function coreDnsManifests(image: string): { path: string; object: { metad
             spec: {
               serviceAccountName: 'coredns',
               dnsPolicy: 'Default',
-              securityContext: { runAsNonRoot: true, runAsUser: 65535, runAsGroup: 65535, seccompProfile: { type: 'RuntimeDefault' } },
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: 65535,
+                runAsGroup: 65535,
+                seccompProfile: { type: 'RuntimeDefault' },
+                sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: String(DNS_PORT) }],
+              },
               containers: [
                 {
                   name: 'coredns',

@@ -21,12 +21,15 @@ export default async function globalSetup(): Promise<void> {
   const minor = process.env.CLUSTER_KUBERNETES_MINOR ?? pinnedKubernetesMinors().at(-1) ?? 'none pinned';
   const kubernetesDir = built(BUILD_SCRIPT, 'kubernetes', minor);
   const imagesDir = built(join(__dirname, '..', 'build.sh'), 'images');
+  const kubeRouterDir = built(join(__dirname, '..', 'build.sh'), 'kube-router');
   const started = Date.now();
-  const node = await startNodeCluster({ kubernetesDir, imagesDir });
+  const node = await startNodeCluster({ kubernetesDir, imagesDir, kubeRouterDir });
   globalThis.todoChatbotNode = node;
   process.env.KUBECONFIG = node.kubeconfig;
   process.env.CLUSTER_VERSION = node.version;
   process.env.NODE_IMAGES_DIR = imagesDir;
+  process.env.NODE_SECRET_ENV_FILE = node.secretEnvFile;
+  process.env.NODE_OUTSIDE_CA_FILE = node.outsideCaFile;
   process.env.PATH = `${node.binDir}${delimiter}${process.env.PATH ?? ''}`;
   const { nodeReady, dnsReady } = node.startTimes;
   process.stderr.write(

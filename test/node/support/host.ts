@@ -1,7 +1,7 @@
 /*
  * What the node tier changes on this machine, and how it puts it back. A node changes the host as a
- * kubelet does: processes, a bridge and veth pairs, network namespaces, iptables rules, mounts, cgroups
- * and sysctls. Before the node starts, `recordHost` writes down what it will have to restore (sysctls,
+ * kubelet does: processes, a bridge and veth pairs, network namespaces, iptables rules and ipsets, mounts,
+ * cgroups and sysctls. Before the node starts, `recordHost` writes down what it will have to restore (sysctls,
  * the network namespaces and nft tables already there) in the node's state folder; `restoreHost` undoes
  * everything the node may have made, from that record alone, so it also works after the runner was
  * killed (test/node/run.sh calls it on any exit). `hostFingerprint` is what run.sh compares before and
@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, SERVICE_CIDR } from './network';
+import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, OUTSIDE_LINK, SERVICE_CIDR } from './network';
 
 /** Sysctls a kubelet, kube-proxy or the bridge plugin is known to set (and route_localnet, kube-proxy's NodePorts on localhost). */
 const SYSCTLS = [
@@ -41,6 +41,8 @@ interface HostRecord {
   readonly sysctls: Record<string, string>;
   readonly netns: string[];
   readonly nftTables: string[];
+  /** kube-router keeps a NetworkPolicy's peers in ipsets. */
+  readonly ipsets: string[];
 }
 
 function run(command: string, args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string } {
@@ -66,6 +68,10 @@ function nftTables(): string[] {
   return run('nft', ['list', 'tables']).stdout.trim().split('\n').filter(Boolean).sort();
 }
 
+function ipsetNames(): string[] {
+  return run('ipset', ['list', '-n']).stdout.trim().split('\n').filter(Boolean).sort();
+}
+
 /** The node's one state folder, at a fixed place, so that a later run, or run.sh after Ctrl-C, finds and undoes what a killed run left. */
 export const STATE_DIR = '/tmp/todo-chatbot-node';
 
@@ -78,7 +84,7 @@ export function recordHost(stateDir: string): void {
     const value = readSysctl(name);
     if (value !== undefined) sysctls[name] = value;
   }
-  const record: HostRecord = { sysctls, netns: netnsNames(), nftTables: nftTables() };
+  const record: HostRecord = { sysctls, netns: netnsNames(), nftTables: nftTables(), ipsets: ipsetNames() };
   writeFileSync(join(stateDir, RECORD), JSON.stringify(record, null, 2));
 }
 
@@ -188,6 +194,16 @@ export function restoreHost(stateDir: string): void {
   killProcessesOf(stateDir);
   killCgroupProcesses();
   const newNetns = netnsNames().filter((name) => !record.netns.includes(name));
+  // What runs in a namespace of ours (the outside world's servers, started as other users) goes with it.
+  for (const name of newNetns) {
+    for (const pid of run('ip', ['netns', 'pids', name]).stdout.trim().split('\n').filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+  }
   for (const mount of mountPoints()) {
     if (mount.startsWith(`${stateDir}/`) || newNetns.some((name) => mount === `/run/netns/${name}`)) run('umount', ['-l', mount]);
   }
@@ -195,8 +211,11 @@ export function restoreHost(stateDir: string): void {
   const ports = run('ip', ['-o', 'link', 'show', 'master', BRIDGE]).stdout;
   for (const [, port] of ports.matchAll(/^\d+: ([^@:]+)/gm)) run('ip', ['link', 'delete', port]);
   run('ip', ['link', 'delete', BRIDGE]);
+  run('ip', ['link', 'delete', OUTSIDE_LINK]);
   removeChains('iptables');
   removeChains('ip6tables');
+  // Once no rule refers to them.
+  for (const set of ipsetNames().filter((name) => !record.ipsets.includes(name))) run('ipset', ['destroy', set]);
   // iptables-nft makes a table on first use: one that was not there before the node goes again.
   for (const table of nftTables().filter((table) => !record.nftTables.includes(table))) run('nft', ['delete', ...table.split(' ')]);
   for (const cidr of [CLUSTER_CIDR, SERVICE_CIDR]) {
@@ -218,7 +237,7 @@ const VOLATILE_SYSCTL = /^(fs\.(dentry-state|file-nr|inode-nr|inode-state|quota\
 export function hostFingerprint(): Record<string, string[]> {
   const lines = (text: string) => text.trim().split('\n').filter(Boolean);
   const rulesOnly = (text: string) => lines(text).filter((line) => !line.startsWith('#')).map((line) => line.replace(/\[\d+:\d+\]/g, ''));
-  const processNames = /^(containerd|containerd-shim.*|runc|kubelet|kube-proxy|kube-apiserver|kube-controller|kube-scheduler|etcd|coredns|pause|dockerd|uvicorn|next-server.*)$/;
+  const processNames = /^(containerd|containerd-shim.*|runc|kubelet|kube-proxy|kube-router|kube-apiserver|kube-controller|kube-scheduler|etcd|coredns|pause|dockerd|uvicorn|next-server.*|postgres)$/;
   const processes = readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .map((pid) => {
@@ -239,6 +258,7 @@ export function hostFingerprint(): Record<string, string[]> {
     processes,
     links: lines(run('ip', ['-o', 'link', 'show']).stdout).map((line) => line.replace(/^\d+: /, '').split(' ')[0]).sort(),
     netns: netnsNames(),
+    ipsets: ipsetNames(),
     routes: lines(run('ip', ['route', 'show', 'table', 'all']).stdout),
     iptables: rulesOnly(run('iptables-save', []).stdout),
     ip6tables: rulesOnly(run('ip6tables-save', []).stdout),

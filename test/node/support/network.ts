@@ -13,3 +13,5 @@ export const DNS_SERVICE_IP = '10.96.0.10';
 export const CLUSTER_DOMAIN = 'cluster.local';
 /** The kubelet puts every pod's cgroup under this one, in each cgroup v1 hierarchy. */
 export const CGROUP_ROOT = 'todo-chatbot-node';
+/** The node's end of the veth pair into the outside world's network namespace (outside.ts). */
+export const OUTSIDE_LINK = 'tcout0';

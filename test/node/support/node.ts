@@ -7,10 +7,12 @@ import { recordHost, restoreHost, STATE_DIR } from './host';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DOMAIN, DNS_SERVICE_IP, NODE_IP, NODE_NAME, POD_SUBNET, SERVICE_CIDR } from './network';
 import { coreDnsManifests } from './coredns';
 import { builtImages, fullyQualified } from './images';
+import { startOutside } from './outside';
 
 /**
  * A real worker node beside the control plane: containerd with runc, CNI bridge networking, the kubelet,
- * kube-proxy in iptables mode, and CoreDNS as a Deployment in kube-system, all on this machine. Everything
+ * kube-proxy in iptables mode, kube-router's firewall enforcing NetworkPolicies, CoreDNS as a Deployment
+ * in kube-system, and the world outside the cluster in a namespace of its own (outside.ts), all on this machine. Everything
  * it writes lives in one state folder, and everything it changes on the host is undone by restoreHost
  * (host.ts) from what recordHost wrote there first.
  */
@@ -19,6 +21,10 @@ export interface NodeCluster extends Cluster {
   readonly nodeName: string;
   /** Seconds from the kubelet's start to the node Ready, and from CoreDNS' apply to its pod Ready. */
   readonly startTimes: { readonly nodeReady: number; readonly dnsReady: number };
+  /** The Secret's env file, for `kubectl create secret generic --from-env-file`: its DATABASE_URL names the outside PostgreSQL. */
+  readonly secretEnvFile: string;
+  /** The CA of the outside HTTPS stand-in's certificate. */
+  readonly outsideCaFile: string;
 }
 
 export interface NodeBinaries {
@@ -26,6 +32,8 @@ export interface NodeBinaries {
   readonly kubernetesDir: string;
   /** The reference images and the node's own (pause, CoreDNS) as `docker save` archives (test/node/build.sh images). */
   readonly imagesDir: string;
+  /** Holds kube-router (test/node/build.sh kube-router). */
+  readonly kubeRouterDir: string;
 }
 
 function sh(command: string, args: readonly string[]): string {
@@ -184,6 +192,41 @@ function writeKubeProxyConfig(dir: string, kubeconfigPath: string, healthzPort: 
   return path;
 }
 
+/** What kube-router's network policy controller reads (its own manifests' ClusterRole, less what the router and proxy need). */
+const KUBE_ROUTER_RBAC = [
+  {
+    path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+    object: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'todo-chatbot-node:kube-router' },
+      rules: [
+        { apiGroups: [''], resources: ['namespaces', 'pods', 'services', 'nodes', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
+  },
+  {
+    path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+    object: {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'todo-chatbot-node:kube-router' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'todo-chatbot-node:kube-router' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kube-router' }],
+    },
+  },
+];
+
+/** Objects the node's own components need, made through the API server. */
+async function create(api: Api, manifests: readonly { path: string; object: { metadata: { name: string } } }[]): Promise<void> {
+  for (const manifest of manifests) {
+    const created = await api('POST', manifest.path, manifest.object);
+    if (created?.status !== 201) throw new Error(`the API server did not create ${manifest.path} ${manifest.object.metadata.name}: ${created?.status} ${created?.body}`);
+  }
+}
+
 /** ctr on the node's containerd, in the namespace the CRI plugin (and so the kubelet) uses. */
 function ctrArgs(dir: string, args: readonly string[]): string[] {
   return ['--address', join(dir, 'containerd.sock'), '--namespace', 'k8s.io', ...args];
@@ -231,6 +274,7 @@ export async function startNodeCluster(binaries: NodeBinaries): Promise<NodeClus
     const certs = clusterDir;
     makeCertificate(certs, 'kubelet', `/O=system:nodes/CN=system:node:${NODE_NAME}`, 'extendedKeyUsage=clientAuth');
     makeCertificate(certs, 'kube-proxy', '/CN=system:kube-proxy', 'extendedKeyUsage=clientAuth');
+    makeCertificate(certs, 'kube-router', '/CN=kube-router', 'extendedKeyUsage=clientAuth');
     makeCertificate(certs, 'kubelet-serving', `/CN=${NODE_NAME}`, `subjectAltName=IP:${NODE_IP},DNS:${NODE_NAME}\nextendedKeyUsage=serverAuth`);
 
     const [kubeletPort, kubeletHealthz, proxyHealthz, proxyMetrics] = [await freePort(NODE_IP), await freePort(), await freePort(), await freePort()];
@@ -250,19 +294,36 @@ export async function startNodeCluster(binaries: NodeBinaries): Promise<NodeClus
     await waitFor(kubelet, `node ${NODE_NAME} Ready`, () => nodeIsReady(api, NODE_NAME));
     const nodeReady = (Date.now() - kubeletStarted) / 1000;
     await waitFor(proxy, 'healthy', async () => (await fetch(`http://127.0.0.1:${proxyHealthz}/healthz`).catch(() => undefined))?.ok === true);
+    // The firewall alone: pods are wired by the CNI bridge and Services by kube-proxy. No health or
+    // metrics port (they would listen on every address of this machine), no SNAT of pod traffic.
+    await create(api, KUBE_ROUTER_RBAC);
+    const router = launch(dir, 'kube-router', join(binaries.kubeRouterDir, 'kube-router'), [
+      `--kubeconfig=${kubeconfig(certs, server, 'kube-router')}`,
+      `--hostname-override=${NODE_NAME}`,
+      '--run-firewall=true',
+      '--run-router=false',
+      '--run-service-proxy=false',
+      '--enable-cni=false',
+      '--enable-pod-egress=false',
+      '--health-port=0',
+      '--metrics-port=0',
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      '--v=1',
+    ]);
+    processes.push(router);
+    await waitFor(router, 'its first sync of the firewall', async () => readFileSync(router.log, 'utf8').includes('sync iptables took'));
+    const outside = await startOutside(dir, certs);
+    processes.push(...outside.processes);
 
     const dnsStarted = Date.now();
-    for (const manifest of coreDnsManifests(fullyQualified(images.coredns))) {
-      const created = await api('POST', manifest.path, manifest.object);
-      if (created?.status !== 201) throw new Error(`the API server did not create ${manifest.path} ${manifest.object.metadata.name}: ${created?.status} ${created?.body}`);
-    }
+    await create(api, coreDnsManifests(fullyQualified(images.coredns)));
     await waitFor(kubelet, 'CoreDNS Ready', async () => {
       const deployment = JSON.parse((await api('GET', '/apis/apps/v1/namespaces/kube-system/deployments/coredns'))?.body ?? '{}');
       return deployment.status?.readyReplicas === 1;
     });
     const dnsReady = (Date.now() - dnsStarted) / 1000;
     for (const started of processes) if (started.exited) throw new Error(`${started.name} ${started.exited}; the end of ${started.log}:\n${tail(started.log)}`);
-    return { ...cluster, nodeName: NODE_NAME, startTimes: { nodeReady, dnsReady }, stop };
+    return { ...cluster, nodeName: NODE_NAME, startTimes: { nodeReady, dnsReady }, secretEnvFile: outside.secretEnvFile, outsideCaFile: outside.caFile, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,14 +2,18 @@
 
 It stands in for the Todo Chatbot's backend in the node tier. Before uvicorn serves anything it refuses
 to run as root, writes to every path the contract makes writable and reads every variable the contract
-names; any failure is one line on stderr and a non-zero exit, so the pod never turns Ready.
+names; then it makes its table in the PostgreSQL database DATABASE_URL names, where `/api/todos` reads and
+writes. Any failure is one line on stderr and a non-zero exit, so the pod never turns Ready.
 """
 
 import logging
 import os
+import ssl
 import sys
 import tempfile
+from urllib.parse import parse_qs, unquote, urlsplit
 
+import pg8000.native
 from fastapi import FastAPI
 from pydantic import BaseModel
 
@@ -37,8 +41,37 @@ def check_contract() -> None:
         refuse(f"environment variables the image contract names are not set: {', '.join(missing)}")
 
 
+def connect() -> pg8000.native.Connection:
+    """A connection to DATABASE_URL (a libpq URL, as Neon gives it); TLS unless `sslmode=disable`."""
+    url = urlsplit(os.environ["DATABASE_URL"])
+    sslmode = parse_qs(url.query).get("sslmode", ["require"])[0]
+    return pg8000.native.Connection(
+        user=unquote(url.username or ""),
+        password=unquote(url.password or ""),
+        host=url.hostname,
+        port=url.port or 5432,
+        database=url.path.lstrip("/"),
+        ssl_context=None if sslmode == "disable" else ssl.create_default_context(),
+        timeout=5,
+    )
+
+
+def create_table() -> None:
+    """The one table, made at start: a backend that cannot reach its database says so and exits."""
+    try:
+        connection = connect()
+    except Exception as error:  # noqa: BLE001 - any failure to connect ends the start the same way
+        # The host only: the URL holds the password.
+        refuse(f"cannot reach the database at {urlsplit(os.environ['DATABASE_URL']).hostname}: {type(error).__name__}")
+    try:
+        connection.run("CREATE TABLE IF NOT EXISTS todos (id SERIAL PRIMARY KEY, title TEXT NOT NULL, done BOOLEAN NOT NULL DEFAULT FALSE)")
+    finally:
+        connection.close()
+
+
 check_contract()
 logging.basicConfig(level=os.environ["LOG_LEVEL"].upper(), stream=sys.stderr)
+create_table()
 
 app = FastAPI(title="todo-chatbot reference backend")
 
@@ -48,21 +81,26 @@ class Todo(BaseModel):
     done: bool = False
 
 
-# In memory until the network tier gives the backend its database.
-todos: list[Todo] = [Todo(title="try the Todo Chatbot on a real node")]
-
-
 @app.get("/health")
 def health() -> dict[str, str]:
+    # Not the database: an outage of Neon must not take every pod out of the Service at once.
     return {"status": "healthy"}
 
 
 @app.get("/api/todos")
 def list_todos() -> list[Todo]:
-    return todos
+    connection = connect()
+    try:
+        return [Todo(title=title, done=done) for title, done in connection.run("SELECT title, done FROM todos ORDER BY id")]
+    finally:
+        connection.close()
 
 
 @app.post("/api/todos", status_code=201)
 def add_todo(todo: Todo) -> Todo:
-    todos.append(todo)
+    connection = connect()
+    try:
+        connection.run("INSERT INTO todos (title, done) VALUES (:title, :done)", title=todo.title, done=todo.done)
+    finally:
+        connection.close()
     return todo
