@@ -79,6 +79,12 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
         liveness: probeSchema.describe('Restarts the container when it fails.'),
       })
       .describe(`HTTP health checks of the ${tier}.`),
+    preStopSleepSeconds: int(0, 300).describe(
+      `Seconds a stopping ${tier} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
+    ),
+    terminationGracePeriodSeconds: int(1, 3600).describe(
+      `Seconds a stopping ${tier} pod has, its preStop pause included, before it is killed.`,
+    ),
     securityContext: z
       .strictObject({
         runAsUser: int(1, 2147483647).describe('Non-zero uid the container runs as.'),

@@ -85,6 +85,10 @@ export class Deployment extends Construct {
       startupProbe: probe(ctx, component, 'startup'),
       readinessProbe: probe(ctx, component, 'readiness'),
       livenessProbe: probe(ctx, component, 'liveness'),
+      // Endpoints are removed while the pod stops, not before: it keeps serving until they are gone.
+      ...ctx.when({ truthy: `${component}.preStopSleepSeconds` }, {
+        lifecycle: { preStop: { exec: { command: ['sleep', ctx.asText(settings.preStopSleepSeconds)] } } },
+      }),
       securityContext: restrictedContainerSecurityContext(settings.securityContext),
       volumeMounts: Object.entries(props.writablePaths).map(([name, mountPath]) => ({ name, mountPath })),
     };
@@ -107,6 +111,7 @@ export class Deployment extends Construct {
               automountServiceAccountToken: false,
               // Service links would put every Service's address into the environment; the apps use BACKEND_URL.
               enableServiceLinks: false,
+              terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds,
               securityContext: restrictedPodSecurityContext(settings.securityContext),
               containers: [container],
               // Spread replicas over nodes, softly, so a single-node Minikube still runs them all.

@@ -228,7 +228,7 @@ async function create(api: Api, manifests: readonly { path: string; object: { me
 }
 
 /** ctr on the node's containerd, in the namespace the CRI plugin (and so the kubelet) uses. */
-function ctrArgs(dir: string, args: readonly string[]): string[] {
+export function ctrArgs(dir: string, args: readonly string[]): string[] {
   return ['--address', join(dir, 'containerd.sock'), '--namespace', 'k8s.io', ...args];
 }
 

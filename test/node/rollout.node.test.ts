@@ -1,0 +1,114 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSecret, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlOk, Run, synthCommand, withRegression } from '../cluster/support/commands';
+import { frontendUrl, getUntilOk, waitForReadyPods } from './support/app';
+import { STATE_DIR } from './support/host';
+import { builtImages, fullyQualified, testsImageValuesFile } from './support/images';
+import { LoadResult, reportRollout, startLoad } from './support/load';
+import { ctrArgs } from './support/node';
+import { secretEnvFile } from './support/outside';
+
+const NAMESPACE = 'todo-chatbot';
+const RELEASE = 'todo-chatbot';
+const APP_PODS = 'app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component in (backend,frontend)';
+/** Below this a rollout window proves nothing. */
+const MIN_REQUESTS = 100;
+
+/**
+ * Requests through the frontend Service to `/` and `/api/todos` (frontend and backend both answer) while
+ * `command` rolls both Deployments: counted from the command's start until the rollout is complete (every
+ * pod Ready and every old pod gone), without retries.
+ */
+async function duringRollout(url: string, command: () => Run): Promise<LoadResult> {
+  const load = startLoad([`${url}/`, `${url}/api/todos`]);
+  const started = new Date();
+  try {
+    expect(command()).toMatchObject({ status: 0 });
+    waitForReadyPods(NAMESPACE, APP_PODS, started);
+  } catch (error) {
+    await load.stop();
+    throw error;
+  }
+  return load.stop();
+}
+
+function expectNoFailures(scenario: string, result: LoadResult): void {
+  reportRollout(scenario, result);
+  expect(result.failed).toBe(0);
+  expect(result.requests).toBeGreaterThanOrEqual(MIN_REQUESTS);
+}
+
+/** The reference images under a second tag, so that an image change rolls the pods without a registry. */
+function tagImages(tag: string): void {
+  const images = builtImages(process.env.NODE_IMAGES_DIR ?? '');
+  for (const image of [images.backend, images.frontend]) {
+    const source = fullyQualified(image);
+    execFileSync('ctr', ctrArgs(STATE_DIR, ['images', 'tag', '--force', source, source.replace(/:[^:/]+$/, `:${tag}`)]), { stdio: 'ignore' });
+  }
+}
+
+/** Rollouts of README's Helm path, measured while a client keeps asking: each must drop no request. */
+describe(`rollouts on a real node, Kubernetes ${process.env.CLUSTER_VERSION}, helm v${HELMS[0].major}: no failed request`, () => {
+  const { tgz } = synthCommand();
+  const which = HELMS[0];
+  const values = ['-f', testsImageValuesFile()];
+  let url = '';
+  beforeAll(async () => {
+    helmNamespaceWithSecret(NAMESPACE, secretEnvFile());
+    helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, ...values, '--wait', '--timeout', '240s']);
+    url = await frontendUrl(NAMESPACE, `${RELEASE}-frontend`);
+    expect((await getUntilOk(`${url}/api/todos`)).status).toBe(200);
+  });
+  afterAll(() => deleteNamespace(NAMESPACE));
+
+  it('helm upgrade with a changed ConfigMap value', async () => {
+    const result = await duringRollout(url, () => helm(which, ['upgrade', RELEASE, tgz, '-n', NAMESPACE, ...values, '--set', 'config.logLevel=debug', '--wait', '--timeout', '240s']));
+    expectNoFailures('helm-upgrade-config', result);
+  });
+
+  it('helm upgrade with a new image tag for both components', async () => {
+    tagImages('rollout');
+    const images = ['--set', 'backend.image.tag=rollout', '--set', 'frontend.image.tag=rollout'];
+    const result = await duringRollout(url, () => helm(which, ['upgrade', RELEASE, tgz, '-n', NAMESPACE, ...values, '--set', 'config.logLevel=debug', ...images, '--wait', '--timeout', '240s']));
+    expectNoFailures('helm-upgrade-image', result);
+  });
+
+  it('helm rollback to the first revision', async () => {
+    const result = await duringRollout(url, () => helm(which, ['rollback', RELEASE, '1', '-n', NAMESPACE, '--wait', '--timeout', '240s']));
+    expectNoFailures('helm-rollback', result);
+  });
+});
+
+/** README's raw path: a changed config applied with kubectl, and the regression this measurement exists to catch. */
+describe(`rollouts on a real node, Kubernetes ${process.env.CLUSTER_VERSION}, kubectl apply: no failed request`, () => {
+  const { dist } = synthCommand();
+  const debugValues = join(STATE_DIR, 'rollout-debug.yaml');
+  writeFileSync(debugValues, JSON.stringify({ config: { logLevel: 'debug' } }));
+  const { dist: changed } = synthCommand(['--values', debugValues]);
+  let url = '';
+  beforeAll(async () => {
+    kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
+    createSecret(NAMESPACE, undefined, secretEnvFile());
+    kubectlOk(['apply', '-f', `${dist}/`]);
+    waitForReadyPods(NAMESPACE, APP_PODS, new Date());
+    url = await frontendUrl(NAMESPACE, `${RELEASE}-frontend`);
+    expect((await getUntilOk(`${url}/api/todos`)).status).toBe(200);
+  });
+  afterAll(() => deleteNamespace(NAMESPACE));
+
+  it('kubectl apply of a changed config', async () => {
+    const result = await duringRollout(url, () => kubectl(['apply', '-f', `${changed}/`]));
+    expectNoFailures('kubectl-apply-config', result);
+  });
+
+  it('a Deployment that lets every old pod go before a new one is Ready drops requests, so this tier catches it', async () => {
+    const allAtOnce = withRegression(dist, (object) => {
+      if (object.kind !== 'Deployment') return;
+      object.spec.strategy.rollingUpdate = { maxSurge: 0, maxUnavailable: '100%' };
+    });
+    const result = await duringRollout(url, () => kubectl(['apply', '-f', allAtOnce]));
+    reportRollout('regression-all-old-pods-first', result);
+    expect(result.failed).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,73 @@
+import { Worker } from 'node:worker_threads';
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly failed: number;
+  /** Failures by kind (`502`, `ECONNREFUSED`, `TimeoutError`), to say what went wrong. */
+  readonly failures: Record<string, number>;
+}
+
+/** The most requests one load sends, whatever happens: a loop that cannot run away. */
+const MAX_REQUESTS = 50_000;
+
+/*
+ * The client loop, in a worker thread of its own: the scenarios run kubectl and helm synchronously,
+ * which would stall a loop on the test's own thread. One request at a time, each URL in turn, no
+ * retries; anything but a 2xx within 5 s is a failure. Each request on a new connection: what is
+ * measured is where the Service sends each one. (A kept-alive connection stays with its pod until the
+ * pod closes it, and a server that closes an idle one on SIGTERM, as Next.js and uvicorn do, races the
+ * client's next request on it; browsers retry such a request, this loop would count it.)
+ */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { urls, stopFlag, maxRequests } = workerData;
+const stop = new Int32Array(stopFlag);
+const agent = new http.Agent({ keepAlive: false });
+const get = (url) => new Promise((resolve) => {
+  const request = http.get(url, { agent, timeout: 5000 }, (response) => {
+    response.resume();
+    response.on('end', () => resolve(response.statusCode >= 200 && response.statusCode <= 299 ? undefined : String(response.statusCode)));
+    response.on('error', (error) => resolve(error.code ?? error.name));
+  });
+  request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
+  request.on('error', (error) => resolve(error.code ?? error.name));
+});
+(async () => {
+  let requests = 0, failed = 0;
+  const failures = {};
+  while (Atomics.load(stop, 0) === 0 && requests < maxRequests) {
+    const kind = await get(urls[requests % urls.length]);
+    requests += 1;
+    if (kind) {
+      failed += 1;
+      failures[kind] = (failures[kind] ?? 0) + 1;
+    }
+  }
+  parentPort.postMessage({ requests, failed, failures });
+})();
+`;
+
+/** Starts sending requests to `urls`; `stop` ends the loop after its request in flight and says how it went. */
+export function startLoad(urls: readonly string[]): { stop(): Promise<LoadResult> } {
+  const stopFlag = new SharedArrayBuffer(4);
+  const worker = new Worker(CLIENT, { eval: true, workerData: { urls, stopFlag, maxRequests: MAX_REQUESTS } });
+  const result = new Promise<LoadResult>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return {
+    async stop() {
+      Atomics.store(new Int32Array(stopFlag), 0, 1);
+      const done = await result;
+      await worker.terminate();
+      return done;
+    },
+  };
+}
+
+/** The tier's line for one rollout scenario, exactly `rollout <scenario>: <N> requests, <F> failed`, and the failures by kind on the next. */
+export function reportRollout(scenario: string, result: LoadResult): void {
+  const kinds = Object.entries(result.failures).map(([kind, count]) => `${kind} x${count}`).join(', ');
+  process.stderr.write(`rollout ${scenario}: ${result.requests} requests, ${result.failed} failed\n${kinds ? `  failures by kind: ${kinds}\n` : ''}`);
+}
