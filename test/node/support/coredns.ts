@@ -1,4 +1,5 @@
 import { CLUSTER_DOMAIN, DNS_SERVICE_IP } from './network';
+import { clusterRoleFor, Manifest } from './rbac';
 
 /**
  * Port 53 in the pod too, as upstream CoreDNS listens: NetworkPolicies judge the port after the
@@ -13,7 +14,7 @@ const DNS_PORT = 53;
  * expect it, from `image` (test/node/build.sh builds it). No `forward`: names outside the cluster do not
  * resolve here.
  */
-export function coreDnsManifests(image: string): { path: string; object: { metadata: { name: string } & Record<string, unknown> } & Record<string, unknown> }[] {
+export function coreDnsManifests(image: string): Manifest[] {
   const namespace = 'kube-system';
   const labels = { 'k8s-app': 'kube-dns' };
   const corefile = `.:${DNS_PORT} {
@@ -30,28 +31,14 @@ export function coreDnsManifests(image: string): { path: string; object: { metad
 `;
   return [
     { path: `/api/v1/namespaces/${namespace}/serviceaccounts`, object: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coredns', namespace } } },
-    {
-      path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-      object: {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
-        metadata: { name: 'system:coredns' },
-        rules: [
-          { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
-          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
-        ],
-      },
-    },
-    {
-      path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-      object: {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'system:coredns' },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns' },
-        subjects: [{ kind: 'ServiceAccount', name: 'coredns', namespace }],
-      },
-    },
+    ...clusterRoleFor(
+      'system:coredns',
+      [
+        { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+      ],
+      { kind: 'ServiceAccount', name: 'coredns', namespace },
+    ),
     { path: `/api/v1/namespaces/${namespace}/configmaps`, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace }, data: { Corefile: corefile } } },
     {
       path: `/apis/apps/v1/namespaces/${namespace}/deployments`,

@@ -6,6 +6,7 @@ import { adminRequest } from '../../cluster/support/api';
 import { recordHost, restoreHost, STATE_DIR } from './host';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DOMAIN, DNS_SERVICE_IP, NODE_IP, NODE_NAME, POD_SUBNET, SERVICE_CIDR } from './network';
 import { coreDnsManifests } from './coredns';
+import { clusterRoleFor, Manifest } from './rbac';
 import { builtImages, fullyQualified } from './images';
 import { startOutside } from './outside';
 
@@ -193,34 +194,18 @@ function writeKubeProxyConfig(dir: string, kubeconfigPath: string, healthzPort: 
 }
 
 /** What kube-router's network policy controller reads (its own manifests' ClusterRole, less what the router and proxy need). */
-const KUBE_ROUTER_RBAC = [
-  {
-    path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
-    object: {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: { name: 'todo-chatbot-node:kube-router' },
-      rules: [
-        { apiGroups: [''], resources: ['namespaces', 'pods', 'services', 'nodes', 'endpoints'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      ],
-    },
-  },
-  {
-    path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
-    object: {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'todo-chatbot-node:kube-router' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'todo-chatbot-node:kube-router' },
-      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'kube-router' }],
-    },
-  },
-];
+const KUBE_ROUTER_RBAC = clusterRoleFor(
+  'todo-chatbot-node:kube-router',
+  [
+    { apiGroups: [''], resources: ['namespaces', 'pods', 'services', 'nodes', 'endpoints'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+  ],
+  { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'kube-router' },
+);
 
 /** Objects the node's own components need, made through the API server. */
-async function create(api: Api, manifests: readonly { path: string; object: { metadata: { name: string } } }[]): Promise<void> {
+async function create(api: Api, manifests: readonly Manifest[]): Promise<void> {
   for (const manifest of manifests) {
     const created = await api('POST', manifest.path, manifest.object);
     if (created?.status !== 201) throw new Error(`the API server did not create ${manifest.path} ${manifest.object.metadata.name}: ${created?.status} ${created?.body}`);
