@@ -158,6 +158,21 @@ export function crossFieldProblems(values: Values): Problem[] {
       message: `expected "" when secret.create is true (the chart would create a Secret of its own), got ${JSON.stringify(values.secret.existingSecret)}`,
     });
   }
+  for (const component of COMPONENTS) {
+    const { preStopSleepSeconds, terminationGracePeriodSeconds } = values[component];
+    if (preStopSleepSeconds >= terminationGracePeriodSeconds) {
+      problems.push({
+        path: `${component}.preStopSleepSeconds`,
+        message: `expected less than ${component}.terminationGracePeriodSeconds (${terminationGracePeriodSeconds}: the pause is part of the grace period, and the app needs time to stop after it), got ${preStopSleepSeconds}`,
+      });
+    }
+  }
+  if (values.networkPolicy.enabled && values.config.backendUrl !== '') {
+    problems.push({
+      path: 'config.backendUrl',
+      message: `expected "" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got ${JSON.stringify(values.config.backendUrl)}`,
+    });
+  }
   const { host, tlsSecretName } = values.frontend.ingress;
   if (tlsSecretName !== '' && host === '') {
     problems.push({ path: 'frontend.ingress.tlsSecretName', message: `expected "" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got ${JSON.stringify(tlsSecretName)}` });

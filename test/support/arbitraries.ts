@@ -99,6 +99,11 @@ function mended(generated: Values): Values {
   if (values.secret.create) values.secret.existingSecret = '';
   for (const component of COMPONENTS) if (values[component].service.type === 'ClusterIP') values[component].service.nodePort = null;
   if (values.frontend.ingress.host === '') values.frontend.ingress.tlsSecretName = '';
+  for (const component of COMPONENTS) {
+    const settings = values[component];
+    settings.preStopSleepSeconds = Math.min(settings.preStopSleepSeconds, settings.terminationGracePeriodSeconds - 1);
+  }
+  if (values.networkPolicy.enabled) values.config.backendUrl = '';
   return values;
 }
 

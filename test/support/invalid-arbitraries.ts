@@ -48,6 +48,7 @@ const componentBreakers = (component: (typeof COMPONENTS)[number]): [string, Bre
   [`${component} more minimum than maximum replicas`, (v) => ((v[component].autoscaling.minReplicas = 9), (v[component].autoscaling.maxReplicas = 3), `${component}.autoscaling.minReplicas`)],
   [`${component} a variable the model sets`, (v) => ((v[component].extraEnv = [{ name: reservedEnv(component)[0], value: 'x' }]), `${component}.extraEnv[0].name`)],
   [`${component} a secret-looking variable`, (v) => ((v[component].extraEnv = [{ name: 'MY_TOKEN', value: 'x' }]), `${component}.extraEnv[0].name`)],
+  [`${component} a preStop pause as long as the grace period`, (v) => ((v[component].terminationGracePeriodSeconds = 10), (v[component].preStopSleepSeconds = 10), `${component}.preStopSleepSeconds`)],
   [`${component} a repeated variable`, (v) => ((v[component].extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]), `${component}.extraEnv[1].name`)],
 ];
 
@@ -62,6 +63,7 @@ const CROSS_FIELD_BREAKERS: [string, Breaker][] = [
     (v) => ((v.secret = { ...v.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } }), 'secret.existingSecret'),
   ],
   ['a node port on the ClusterIP backend', (v) => ((v.backend.service.nodePort = 30080), 'backend.service.nodePort')],
+  ['a backend URL elsewhere behind the NetworkPolicies', (v) => ((v.networkPolicy.enabled = true), (v.config.backendUrl = 'https://api.example.com'), 'config.backendUrl')],
   ['a TLS certificate without a host', (v) => ((v.frontend.ingress.host = ''), (v.frontend.ingress.tlsSecretName = 'tls'), 'frontend.ingress.tlsSecretName')],
 ];
 

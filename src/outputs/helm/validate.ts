@@ -150,6 +150,15 @@ export function validateHelper(): string {
 {{- if and .Values.secret.create .Values.secret.existingSecret -}}
 {{- fail (printf "secret.existingSecret: expected \\"\\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
 {{- end -}}
+{{- range $component := list "backend" "frontend" -}}
+{{- $settings := index $.Values $component -}}
+{{- if ge (int $settings.preStopSleepSeconds) (int $settings.terminationGracePeriodSeconds) -}}
+{{- fail (printf "%s.preStopSleepSeconds: expected less than %s.terminationGracePeriodSeconds (%d: the pause is part of the grace period, and the app needs time to stop after it), got %d" $component $component (int $settings.terminationGracePeriodSeconds) (int $settings.preStopSleepSeconds)) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.networkPolicy.enabled .Values.config.backendUrl -}}
+{{- fail (printf "config.backendUrl: expected \\"\\" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got %q" .Values.config.backendUrl) -}}
+{{- end -}}
 {{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
 {{- fail (printf "frontend.ingress.tlsSecretName: expected \\"\\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
 {{- end -}}
