@@ -17,7 +17,8 @@ build_into() {
   # shellcheck disable=SC2064
   trap "rm -rf '$tmp'" EXIT
   local started=$SECONDS
-  "$@" "$tmp" >&2
+  # Called as $(build_into ...), where errexit does not hold: a failed build must not be marked complete.
+  "$@" "$tmp" >&2 || { echo "build of $(basename "$dest") failed" >&2; return 1; }
   echo "built $(basename "$dest") in $((SECONDS - started)) s" >&2
   touch "$tmp/.complete"
   rm -rf "$dest"
