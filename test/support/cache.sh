@@ -1,6 +1,9 @@
 # Sourced by the scripts that build third-party tools for the test tiers (test/cluster/build.sh,
 # test/peers/install.sh): one cache folder per tool version, named by a hash of what goes into it.
 # shellcheck shell=bash
+# Builds run as $(build_into ...): without this, errexit does not hold there, and a failed build step
+# would go on and be marked complete (a killed kube-linter build was cached empty).
+shopt -s inherit_errexit
 cache_root="${TODO_CHATBOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/todo-chatbot-k8s}"
 
 # Names a build by what goes into it: the pinned module files and the flags, not a script's prose.
@@ -17,8 +20,7 @@ build_into() {
   # shellcheck disable=SC2064
   trap "rm -rf '$tmp'" EXIT
   local started=$SECONDS
-  # Called as $(build_into ...), where errexit does not hold: a failed build must not be marked complete.
-  "$@" "$tmp" >&2 || { echo "build of $(basename "$dest") failed" >&2; return 1; }
+  "$@" "$tmp" >&2
   echo "built $(basename "$dest") in $((SECONDS - started)) s" >&2
   touch "$tmp/.complete"
   rm -rf "$dest"
