@@ -1,9 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecret, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlOk, synthCommand, withRegression } from '../cluster/support/commands';
 import { addTodoAndList, frontendUrl, get, getUntilOk, waitForReadyPods } from './support/app';
-import { STATE_DIR } from './support/host';
-import { builtImages, testsImageValuesFile } from './support/images';
+import { builtImages, testsImageValuesFile, valuesFile } from './support/images';
 import { OUTSIDE_IP, OUTSIDE_PORTS, secretEnvFile } from './support/outside';
 import { componentPod, probe, probeUntilDenied, reached, startOutsider } from './support/reach';
 
@@ -13,13 +11,6 @@ const RELEASE_SELECTOR = 'app.kubernetes.io/instance=todo-chatbot';
 const FRONTEND = 'todo-chatbot-frontend';
 const BACKEND_PORT = 8000;
 const BACKEND_HOST = `todo-chatbot-backend.${NAMESPACE}.svc.cluster.local`;
-
-/** A values file in the node's state folder (restoreHost removes it), for the synth's `--values` and helm's `-f`. */
-function valuesFile(name: string, values: object): string {
-  const file = join(STATE_DIR, `${name}.yaml`);
-  writeFileSync(file, JSON.stringify(values));
-  return file;
-}
 
 const policiesOn = () => valuesFile('network-policies-on', { networkPolicy: { enabled: true } });
 

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecret, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlOk, Run, synthCommand, withRegression } from '../cluster/support/commands';
 import { frontendUrl, getUntilOk, waitForReadyPods } from './support/app';
 import { STATE_DIR } from './support/host';
-import { builtImages, fullyQualified, testsImageValuesFile } from './support/images';
+import { builtImages, fullyQualified, testsImageValuesFile, valuesFile } from './support/images';
 import { LoadResult, reportRollout, startLoad } from './support/load';
 import { ctrArgs } from './support/node';
 import { secretEnvFile } from './support/outside';
@@ -83,9 +82,7 @@ describe(`rollouts on a real node, Kubernetes ${process.env.CLUSTER_VERSION}, he
 /** README's raw path: a changed config applied with kubectl, and the regression this measurement exists to catch. */
 describe(`rollouts on a real node, Kubernetes ${process.env.CLUSTER_VERSION}, kubectl apply: no failed request`, () => {
   const { dist } = synthCommand();
-  const debugValues = join(STATE_DIR, 'rollout-debug.yaml');
-  writeFileSync(debugValues, JSON.stringify({ config: { logLevel: 'debug' } }));
-  const { dist: changed } = synthCommand(['--values', debugValues]);
+  const { dist: changed } = synthCommand(['--values', valuesFile('rollout-debug', { config: { logLevel: 'debug' } })]);
   let url = '';
   beforeAll(async () => {
     kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);

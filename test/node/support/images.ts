@@ -38,7 +38,12 @@ export function testsImageValues(images: BuiltImages): { tests: { image: { repos
 export function testsImageValuesFile(): string {
   const dir = process.env.NODE_IMAGES_DIR;
   if (!dir) throw new Error('NODE_IMAGES_DIR is not set: the node tier runs through jest.node.config.js');
-  const file = join(STATE_DIR, 'tests-image-values.yaml');
-  writeFileSync(file, JSON.stringify(testsImageValues(builtImages(dir))));
+  return valuesFile('tests-image-values', testsImageValues(builtImages(dir)));
+}
+
+/** A values file in the node's state folder (restoreHost removes it), for the synth's `--values` and helm's `-f`. */
+export function valuesFile(name: string, values: object): string {
+  const file = join(STATE_DIR, `${name}.yaml`);
+  writeFileSync(file, JSON.stringify(values));
   return file;
 }
