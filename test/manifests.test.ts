@@ -32,9 +32,6 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
     const cloudOnly = [
       'HorizontalPodAutoscaler/todo-chatbot-backend',
       'HorizontalPodAutoscaler/todo-chatbot-frontend',
-      'NetworkPolicy/todo-chatbot-backend',
-      'NetworkPolicy/todo-chatbot-default-deny',
-      'NetworkPolicy/todo-chatbot-frontend',
       'PodDisruptionBudget/todo-chatbot-backend',
       'PodDisruptionBudget/todo-chatbot-frontend',
     ];
@@ -43,6 +40,9 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
       'Deployment/todo-chatbot-backend',
       'Deployment/todo-chatbot-frontend',
       'Namespace/todo-chatbot',
+      'NetworkPolicy/todo-chatbot-backend',
+      'NetworkPolicy/todo-chatbot-default-deny',
+      'NetworkPolicy/todo-chatbot-frontend',
       'Service/todo-chatbot-backend',
       'Service/todo-chatbot-frontend',
       'ServiceAccount/todo-chatbot-backend',

@@ -55,8 +55,10 @@ const minikube: Values = {
     keys: { ...SECRET_ENV_BY_FIELD },
     values: { databaseUrl: '', openaiApiKey: '', betterAuthSecret: '' },
   },
+  // On in both profiles: Minikube's default CNI does not enforce NetworkPolicies, which is harmless, and
+  // `minikube start --cni=calico` (or any real cluster's CNI) does, so what a user ships is isolated.
   networkPolicy: {
-    enabled: false,
+    enabled: true,
     backendEgress: [
       { protocol: 'TCP', port: 443 },
       { protocol: 'TCP', port: 5432 },
@@ -81,13 +83,12 @@ const highAvailability = { autoscaling: { enabled: true }, podDisruptionBudget: 
 
 /**
  * A real cluster: pinned registry images pulled `IfNotPresent`, two to five replicas each as CPU demands
- * (HorizontalPodAutoscaler), PDBs, spread, NetworkPolicies.
+ * (HorizontalPodAutoscaler), PDBs, spread.
  */
 const cloudOverrides: DeepPartial<Values> = {
   backend: { replicas: 2, image: registry('backend'), ...highAvailability },
   frontend: { replicas: 2, image: registry('frontend'), ...highAvailability },
   config: { logLevel: 'warning' },
-  networkPolicy: { enabled: true },
 };
 
 export const profiles = {

@@ -26,7 +26,7 @@ const BREAKAGES: Record<string, { rule: string; breakIt: (objects: Objects) => v
 };
 
 describe('docs/policy.md maps our rules to checks the peers run', () => {
-  const { raw } = outputsOf('minikube');
+  const { raw } = outputsOf('minikube', 'with every feature on');
 
   it.each(PEERS)('every %s check in the mapping exists and is not switched off by our configuration', (peer) => {
     const enabled = enabledChecks(peer, raw[0]!);
@@ -37,7 +37,7 @@ describe('docs/policy.md maps our rules to checks the peers run', () => {
 });
 
 describe('our policy rules and the peers agree on outputs broken on purpose', () => {
-  const { raw } = outputsOf('cloud');
+  const { raw } = outputsOf('cloud', 'with every feature on');
   const good: Objects = raw.flatMap((file) => parseAllDocuments(readFileSync(file, 'utf8')).map((document) => document.toJS()));
 
   it('the unbroken output passes our rules (and, in outputs.peers.test.ts, every peer)', () => {

@@ -3,8 +3,10 @@ import { Worker } from 'node:worker_threads';
 export interface LoadResult {
   readonly requests: number;
   readonly failed: number;
-  /** Failures by kind (`502`, `ECONNREFUSED`, `TimeoutError`), to say what went wrong. */
+  /** Failures by kind (`502`, `ECONNREFUSED`, `TIMEOUT`) and path, to say what went wrong and where. */
   readonly failures: Record<string, number>;
+  /** When each failure came, in seconds from the load's start, with its kind and path (the first 20). */
+  readonly firstFailures: readonly string[];
 }
 
 /** The most requests one load sends, whatever happens: a loop that cannot run away. */
@@ -35,16 +37,19 @@ const get = (url) => new Promise((resolve) => {
 });
 (async () => {
   let requests = 0, failed = 0;
-  const failures = {};
+  const failures = {}, firstFailures = [], started = Date.now();
   while (Atomics.load(stop, 0) === 0 && requests < maxRequests) {
-    const kind = await get(urls[requests % urls.length]);
+    const url = urls[requests % urls.length], sent = Date.now();
+    const kind = await get(url);
     requests += 1;
     if (kind) {
       failed += 1;
-      failures[kind] = (failures[kind] ?? 0) + 1;
+      const what = kind + ' ' + new URL(url).pathname;
+      failures[what] = (failures[what] ?? 0) + 1;
+      if (firstFailures.length < 20) firstFailures.push(what + ' sent at ' + ((sent - started) / 1000).toFixed(1) + ' s');
     }
   }
-  parentPort.postMessage({ requests, failed, failures });
+  parentPort.postMessage({ requests, failed, failures, firstFailures });
 })();
 `;
 
@@ -69,5 +74,6 @@ export function startLoad(urls: readonly string[]): { stop(): Promise<LoadResult
 /** The tier's line for one rollout scenario, exactly `rollout <scenario>: <N> requests, <F> failed`, and the failures by kind on the next. */
 export function reportRollout(scenario: string, result: LoadResult): void {
   const kinds = Object.entries(result.failures).map(([kind, count]) => `${kind} x${count}`).join(', ');
-  process.stderr.write(`rollout ${scenario}: ${result.requests} requests, ${result.failed} failed\n${kinds ? `  failures by kind: ${kinds}\n` : ''}`);
+  const details = kinds ? `  failures by kind and path: ${kinds}\n  first failures: ${result.firstFailures.join('; ')}\n` : '';
+  process.stderr.write(`rollout ${scenario}: ${result.requests} requests, ${result.failed} failed\n${details}`);
 }
