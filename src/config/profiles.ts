@@ -8,10 +8,13 @@ interface Tier<Service> {
   readonly healthPath: string;
 }
 
-/** What both tiers share on Minikube: one replica of a locally built image, modest resources, PSS identity. */
+/**
+ * What both tiers share on Minikube: two replicas of a locally built image (one pod can go, in a rollout or
+ * a crash, while the other serves), modest resources, PSS identity.
+ */
 function tierDefaults<Service>({ name, containerPort, service, healthPath: path }: Tier<Service>): Omit<Values['backend'], 'service'> & { service: Service } {
   return {
-    replicas: 1,
+    replicas: 2,
     image: { repository: `todo-chatbot-${name}`, tag: 'local', digest: '', pullPolicy: 'Never' },
     containerPort,
     service,
@@ -35,7 +38,7 @@ function tierDefaults<Service>({ name, containerPort, service, healthPath: path 
   };
 }
 
-/** The default profile: images built inside Minikube's Docker daemon, one replica each. */
+/** The default profile: images built inside Minikube's Docker daemon, two replicas each. */
 const minikube: Values = {
   backend: tierDefaults({ name: 'backend', containerPort: 8000, service: { type: 'ClusterIP' as const, port: 8000, nodePort: null }, healthPath: '/health' }),
   frontend: {
@@ -86,8 +89,8 @@ const highAvailability = { autoscaling: { enabled: true }, podDisruptionBudget: 
  * (HorizontalPodAutoscaler), PDBs, spread.
  */
 const cloudOverrides: DeepPartial<Values> = {
-  backend: { replicas: 2, image: registry('backend'), ...highAvailability },
-  frontend: { replicas: 2, image: registry('frontend'), ...highAvailability },
+  backend: { image: registry('backend'), ...highAvailability },
+  frontend: { image: registry('frontend'), ...highAvailability },
   config: { logLevel: 'warning' },
 };
 

@@ -109,7 +109,7 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
       .describe(`PodDisruptionBudget of the ${tier}.`),
     topologySpread: z
       .strictObject({
-        enabled: z.boolean().describe('Add a topology spread constraint across nodes (`kubernetes.io/hostname`) when there can be more than one pod; a preferred pod anti-affinity on the hostname is always set then.'),
+        enabled: z.boolean().describe('Add topology spread constraints across nodes (`kubernetes.io/hostname`) and zones (`topology.kubernetes.io/zone`), both preferred, when there can be more than one pod; a preferred pod anti-affinity on the hostname is always set then.'),
       })
       .describe(`Topology spread of the ${tier} pods.`),
   });

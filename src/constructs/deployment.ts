@@ -53,6 +53,7 @@ function canonicalResources(ctx: ModelContext, component: Component): Wire<k8s.R
 }
 
 const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
+const ZONE_TOPOLOGY = 'topology.kubernetes.io/zone';
 
 /** When there can be more than one pod. */
 function replicated(component: Component): Condition {
@@ -102,7 +103,7 @@ export class Deployment extends Construct {
           ...ctx.when({ not: { truthy: `${component}.autoscaling.enabled` } }, { replicas: settings.replicas }),
           revisionHistoryLimit: 5,
           selector: ownPods,
-          // A new pod must be ready before an old one goes: no downtime, even with one replica.
+          // A new pod must be ready before an old one goes: no downtime, even at one replica.
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
           template: {
             metadata: { labels: labels(ctx, component), annotations: { 'checksum/config': props.configChecksum } },
@@ -127,14 +128,14 @@ export class Deployment extends Construct {
               ...ctx.when(
                 { all: [{ truthy: `${component}.topologySpread.enabled` }, replicated(component)] },
                 {
-                  topologySpreadConstraints: [
-                    {
-                      maxSkew: 1,
-                      topologyKey: HOSTNAME_TOPOLOGY,
-                      whenUnsatisfiable: 'ScheduleAnyway',
-                      labelSelector: ownPods,
-                    },
-                  ],
+                  // Over nodes, and over zones so that one zone's outage leaves pods in another. Softly:
+                  // a node without a zone label, or a cluster of one zone, still runs every replica.
+                  topologySpreadConstraints: [HOSTNAME_TOPOLOGY, ZONE_TOPOLOGY].map((topologyKey) => ({
+                    maxSkew: 1,
+                    topologyKey,
+                    whenUnsatisfiable: 'ScheduleAnyway',
+                    labelSelector: ownPods,
+                  })),
                 },
               ),
               volumes: Object.keys(props.writablePaths).map((name) => ({ name, emptyDir: {} })),

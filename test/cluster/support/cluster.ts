@@ -36,21 +36,27 @@ export interface ClusterBinaries {
   readonly kwokDir?: string;
 }
 
-/** The one fake node: room for the cloud profile at its largest (2 x 100 replicas of 500m and 512Mi). */
+/** The one fake node every scenario shares: room for the cloud profile at its largest (2 x 100 replicas of 500m and 512Mi). */
 export const NODE_NAME = 'kwok-node-0';
-const NODE = {
-  apiVersion: 'v1',
-  kind: 'Node',
-  metadata: {
-    name: NODE_NAME,
-    annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-    labels: { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': 'zone-a', type: 'kwok' },
-  },
-  status: {
-    capacity: { cpu: '256', memory: '1Ti', pods: '500' },
-    allocatable: { cpu: '256', memory: '1Ti', pods: '500' },
-  },
-};
+
+/** A node kwok fakes (it manages every node with this annotation): `name`, in zone `zone`, as big as NODE_NAME's. */
+export function fakeNode(name: string, zone: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name,
+      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'topology.kubernetes.io/zone': zone, type: 'kwok' },
+    },
+    status: {
+      capacity: { cpu: '256', memory: '1Ti', pods: '500' },
+      allocatable: { cpu: '256', memory: '1Ti', pods: '500' },
+    },
+  };
+}
+
+const NODE = fakeNode(NODE_NAME, 'zone-a');
 
 const STOP_GRACE_MS = 10_000;
 const START_TIMEOUT_MS = 120_000;
