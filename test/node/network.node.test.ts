@@ -12,28 +12,27 @@ const FRONTEND = 'todo-chatbot-frontend';
 const BACKEND_PORT = 8000;
 const BACKEND_HOST = `todo-chatbot-backend.${NAMESPACE}.svc.cluster.local`;
 
-const policiesOn = () => valuesFile('network-policies-on', { networkPolicy: { enabled: true } });
-
 /**
- * The NetworkPolicies, enforced by kube-router's firewall, with the world outside the cluster on this
+ * The NetworkPolicies as shipped (on by default), enforced by kube-router's firewall, with the world outside the cluster on this
  * machine (outside.ts: PostgreSQL, an HTTPS stand-in for OpenAI, a port the backend may not use) and a
  * namespace of another team's without policies. What the app needs is answered; what the policies deny
  * is denied, each time right after the same request from a peer that is allowed was answered, so that
  * "denied" never means "nothing listens".
  */
 describe(`NetworkPolicies enforced on a real node, Kubernetes ${process.env.CLUSTER_VERSION}: the raw manifests`, () => {
-  const { dist } = synthCommand(['--values', policiesOn()]);
+  const { dist } = synthCommand();
   let outsider: ReturnType<typeof startOutsider>;
   afterAll(() => {
     deleteNamespace(NAMESPACE);
     deleteNamespace(OUTSIDER_NAMESPACE);
   });
 
-  it('kubectl apply -f dist/ with the policies: both pods turn Ready (the backend made its table in the outside PostgreSQL at start)', () => {
+  it('kubectl apply -f dist/, the policies on by default: every pod turns Ready (the backend made its table in the outside PostgreSQL at start)', () => {
     outsider = startOutsider(OUTSIDER_NAMESPACE, builtImages(process.env.NODE_IMAGES_DIR ?? '').backend, OUTSIDE_PORTS.postgres);
     kubectlOk(['apply', '-f', join(dist, '00-namespace.yaml')]);
     createSecret(NAMESPACE, undefined, secretEnvFile());
     expect(kubectl(['apply', '-f', `${dist}/`])).toMatchObject({ status: 0, stderr: '' });
+    expect(kubectlOk(['get', 'networkpolicies', '-n', NAMESPACE, '-o', 'name']).split('\n').filter(Boolean)).toHaveLength(3);
     waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, new Date());
   });
 
@@ -81,7 +80,7 @@ describe(`NetworkPolicies enforced on a real node, Kubernetes ${process.env.CLUS
   });
 
   it('without 5432 in networkPolicy.backendEgress the backend loses its database, so this tier catches it', async () => {
-    const { dist: noPostgres } = synthCommand(['--values', valuesFile('egress-without-postgres', { networkPolicy: { enabled: true, backendEgress: [{ protocol: 'TCP', port: 443 }] } })]);
+    const { dist: noPostgres } = synthCommand(['--values', valuesFile('egress-without-postgres', { networkPolicy: { backendEgress: [{ protocol: 'TCP', port: 443 }] } })]);
     const backend = componentPod(NAMESPACE, 'backend');
     expect(probe(backend, 'tcp', OUTSIDE_IP, OUTSIDE_PORTS.postgres)).toBe('open');
     kubectlOk(['apply', '-f', `${noPostgres}/`]);
@@ -94,15 +93,15 @@ describe(`NetworkPolicies enforced on a real node, Kubernetes ${process.env.CLUS
   });
 });
 
-describe(`NetworkPolicies enforced on a real node, Kubernetes ${process.env.CLUSTER_VERSION}: the chart, helm v${HELMS[0].major}`, () => {
+describe.each(HELMS.map((which) => [which.major, which] as const))(`NetworkPolicies enforced on a real node, Kubernetes ${process.env.CLUSTER_VERSION}: the chart, helm v%i`, (_major, which) => {
   const { tgz } = synthCommand();
-  const which = HELMS[0];
   afterAll(() => deleteNamespace(NAMESPACE));
 
-  it('helm install with the policies, /api/todos through the Service, and helm test (its own policies let its pods through)', async () => {
+  it('helm install with the policies on by default, /api/todos through the Service, and helm test (its own policies let its pods through)', async () => {
     helmNamespaceWithSecret(NAMESPACE, secretEnvFile());
-    const values = ['-f', policiesOn(), '-f', testsImageValuesFile()];
+    const values = ['-f', testsImageValuesFile()];
     expect(helm(which, ['install', 'todo-chatbot', tgz, '-n', NAMESPACE, ...values, '--wait', '--timeout', '240s'])).toMatchObject({ status: 0, stderr: '' });
+    expect(kubectlOk(['get', 'networkpolicies', '-n', NAMESPACE, '-o', 'name']).split('\n').filter(Boolean)).toHaveLength(5);
     const url = await frontendUrl(NAMESPACE, FRONTEND);
     // kube-proxy wires the new Service a moment after the install.
     expect((await getUntilOk(`${url}/`)).status).toBe(200);

@@ -43,7 +43,11 @@ interface HostRecord {
   readonly nftTables: string[];
   /** kube-router keeps a NetworkPolicy's peers in ipsets. */
   readonly ipsets: string[];
+  /** `ip netns add` makes /run/netns, and a mount of it onto itself, on the machine's first named namespace. */
+  readonly runNetns: { readonly existed: boolean; readonly mounted: boolean };
 }
+
+const RUN_NETNS = '/run/netns';
 
 function run(command: string, args: readonly string[], input?: string): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(command, args, { encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
@@ -61,7 +65,7 @@ function writeSysctl(name: string, value: string): void {
 }
 
 function netnsNames(): string[] {
-  return existsSync('/run/netns') ? readdirSync('/run/netns').sort() : [];
+  return existsSync(RUN_NETNS) ? readdirSync(RUN_NETNS).sort() : [];
 }
 
 function nftTables(): string[] {
@@ -84,7 +88,8 @@ export function recordHost(stateDir: string): void {
     const value = readSysctl(name);
     if (value !== undefined) sysctls[name] = value;
   }
-  const record: HostRecord = { sysctls, netns: netnsNames(), nftTables: nftTables(), ipsets: ipsetNames() };
+  const runNetns = { existed: existsSync(RUN_NETNS), mounted: mountPoints().includes(RUN_NETNS) };
+  const record: HostRecord = { sysctls, netns: netnsNames(), nftTables: nftTables(), ipsets: ipsetNames(), runNetns };
   writeFileSync(join(stateDir, RECORD), JSON.stringify(record, null, 2));
 }
 
@@ -205,9 +210,11 @@ export function restoreHost(stateDir: string): void {
     }
   }
   for (const mount of mountPoints()) {
-    if (mount.startsWith(`${stateDir}/`) || newNetns.some((name) => mount === `/run/netns/${name}`)) run('umount', ['-l', mount]);
+    if (mount.startsWith(`${stateDir}/`) || newNetns.some((name) => mount === join(RUN_NETNS, name))) run('umount', ['-l', mount]);
   }
-  for (const name of newNetns) rmSync(join('/run/netns', name), { force: true });
+  for (const name of newNetns) rmSync(join(RUN_NETNS, name), { force: true });
+  if (!record.runNetns.mounted && mountPoints().includes(RUN_NETNS)) run('umount', [RUN_NETNS]);
+  if (!record.runNetns.existed && existsSync(RUN_NETNS) && readdirSync(RUN_NETNS).length === 0) rmSync(RUN_NETNS, { recursive: true });
   const ports = run('ip', ['-o', 'link', 'show', 'master', BRIDGE]).stdout;
   for (const [, port] of ports.matchAll(/^\d+: ([^@:]+)/gm)) run('ip', ['link', 'delete', port]);
   run('ip', ['link', 'delete', BRIDGE]);
