@@ -6,6 +6,7 @@ import { STATE_DIR } from './support/host';
 import { builtImages, fullyQualified, testsImageValuesFile, valuesFile } from './support/images';
 import { LoadResult, reportRollout, startLoad } from './support/load';
 import { ctrArgs } from './support/node';
+import { programmedBetween, programmingHistogram } from './support/proxy-metrics';
 import { secretEnvFile } from './support/outside';
 
 const NAMESPACE = 'todo-chatbot';
@@ -20,6 +21,7 @@ const MIN_REQUESTS = 100;
  * pod Ready and every old pod gone), without retries.
  */
 async function duringRollout(url: string, command: () => Run): Promise<LoadResult> {
+  const programmedBefore = await programmingHistogram();
   const load = startLoad([`${url}/`, `${url}/api/todos`]);
   const started = new Date();
   try {
@@ -29,7 +31,11 @@ async function duringRollout(url: string, command: () => Run): Promise<LoadResul
     await load.stop();
     throw error;
   }
-  return load.stop();
+  const result = await load.stop();
+  // What the preStop pause must outlast, measured: printed, never asserted (a figure of this machine's).
+  const { changes, withinSeconds } = programmedBetween(programmedBefore, await programmingHistogram());
+  process.stderr.write(`  kube-proxy programmed ${changes} endpoint changes, each within ${withinSeconds} s\n`);
+  return result;
 }
 
 function expectNoFailures(scenario: string, result: LoadResult): void {

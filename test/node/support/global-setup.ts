@@ -30,6 +30,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_IMAGES_DIR = imagesDir;
   process.env.NODE_SECRET_ENV_FILE = node.secretEnvFile;
   process.env.NODE_OUTSIDE_CA_FILE = node.outsideCaFile;
+  process.env.NODE_PROXY_METRICS_URL = node.proxyMetricsUrl;
   process.env.PATH = `${node.binDir}${delimiter}${process.env.PATH ?? ''}`;
   const { nodeReady, dnsReady } = node.startTimes;
   process.stderr.write(

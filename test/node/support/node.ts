@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Api, Cluster, freePort, kubeconfig, launch, makeCertificate, nodeIsReady, Started, startCluster, stopProcess, tail, waitFor } from '../../cluster/support/cluster';
@@ -8,7 +8,7 @@ import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DOMAIN, DNS_SERVICE_IP, NODE
 import { coreDnsManifests } from './coredns';
 import { clusterRoleFor, Manifest } from './rbac';
 import { builtImages, fullyQualified } from './images';
-import { startOutside } from './outside';
+import { sh, startOutside } from './outside';
 
 /**
  * A real worker node beside the control plane: containerd with runc, CNI bridge networking, the kubelet,
@@ -26,6 +26,8 @@ export interface NodeCluster extends Cluster {
   readonly secretEnvFile: string;
   /** The CA of the outside HTTPS stand-in's certificate. */
   readonly outsideCaFile: string;
+  /** kube-proxy's Prometheus metrics, on localhost. */
+  readonly proxyMetricsUrl: string;
 }
 
 export interface NodeBinaries {
@@ -35,10 +37,6 @@ export interface NodeBinaries {
   readonly imagesDir: string;
   /** Holds kube-router (test/node/build.sh kube-router). */
   readonly kubeRouterDir: string;
-}
-
-function sh(command: string, args: readonly string[]): string {
-  return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function kubernetesMinor(version: string): number {
@@ -308,7 +306,7 @@ export async function startNodeCluster(binaries: NodeBinaries): Promise<NodeClus
     });
     const dnsReady = (Date.now() - dnsStarted) / 1000;
     for (const started of processes) if (started.exited) throw new Error(`${started.name} ${started.exited}; the end of ${started.log}:\n${tail(started.log)}`);
-    return { ...cluster, nodeName: NODE_NAME, startTimes: { nodeReady, dnsReady }, secretEnvFile: outside.secretEnvFile, outsideCaFile: outside.caFile, stop };
+    return { ...cluster, nodeName: NODE_NAME, startTimes: { nodeReady, dnsReady }, secretEnvFile: outside.secretEnvFile, outsideCaFile: outside.caFile, proxyMetricsUrl: `http://127.0.0.1:${proxyMetrics}/metrics`, stop };
   } catch (error) {
     await stop();
     throw error;

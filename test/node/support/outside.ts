@@ -27,7 +27,8 @@ const DATABASE_USER = 'todo';
 /** PostgreSQL refuses to run as root: it runs as nobody. */
 const NOBODY = 65534;
 
-function sh(command: string, args: readonly string[]): string {
+/** Runs a command of the machine's own (ip, ctr, ...) and gives its output; throws, with its stderr, when it fails. */
+export function sh(command: string, args: readonly string[]): string {
   return execFileSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
