@@ -109,6 +109,11 @@ describe(`rollouts on a real node, Kubernetes ${process.env.CLUSTER_VERSION}, ku
     const allAtOnce = withRegression(dist, (object) => {
       if (object.kind !== 'Deployment') return;
       object.spec.strategy.rollingUpdate = { maxSurge: 0, maxUnavailable: '100%' };
+      // With no Ready endpoint left, kube-proxy sends new connections to the stopping pods still serving
+      // their preStop pause: the new pods here turn Ready only after that pause, so the gap is certain.
+      const [container] = object.spec.template.spec.containers;
+      const pause = Number(container.lifecycle.preStop.exec.command[1]);
+      container.startupProbe.initialDelaySeconds = pause + 10;
     });
     const result = await duringRollout(url, () => kubectl(['apply', '-f', allAtOnce]));
     reportRollout('regression-all-old-pods-first', result);

@@ -10,7 +10,8 @@ export async function programmingHistogram(): Promise<Histogram> {
   if (!url) throw new Error('NODE_PROXY_METRICS_URL is not set: run this tier with npm run test:node');
   const text = await (await fetch(url)).text();
   const buckets = new Map<number, number>();
-  for (const [, le, count] of text.matchAll(new RegExp(`^${PROGRAMMING}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))) {
+  // Newer releases label each bucket with its IP family too: one family here.
+  for (const [, le, count] of text.matchAll(new RegExp(`^${PROGRAMMING}_bucket\\{(?:[^}]*,)?le="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'))) {
     buckets.set(le === '+Inf' ? Infinity : Number(le), Number(count));
   }
   return buckets;
