@@ -30,6 +30,8 @@ function tierDefaults<Service>({ name, containerPort, service, healthPath: path 
     // two-core machine during a rollout (kube-proxy's own histogram, printed by the tier), more on a busy
     // cluster. The pod keeps serving for 10 s first, so a rollout drops no request.
     preStopSleepSeconds: 10,
+    // A new pod must be Ready before an old one goes: no request dropped, even at one replica.
+    rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
     terminationGracePeriodSeconds: 30,
     securityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 },
     extraEnv: [],

@@ -159,7 +159,13 @@ export function crossFieldProblems(values: Values): Problem[] {
     });
   }
   for (const component of COMPONENTS) {
-    const { preStopSleepSeconds, terminationGracePeriodSeconds } = values[component];
+    const { preStopSleepSeconds, terminationGracePeriodSeconds, rollingUpdate } = values[component];
+    if (rollingUpdate.maxSurge === 0 && rollingUpdate.maxUnavailable === 0) {
+      problems.push({
+        path: `${component}.rollingUpdate.maxUnavailable`,
+        message: `expected more than 0 when ${component}.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got 0`,
+      });
+    }
     if (preStopSleepSeconds >= terminationGracePeriodSeconds) {
       problems.push({
         path: `${component}.preStopSleepSeconds`,

@@ -79,6 +79,12 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
         liveness: probeSchema.describe('Restarts the container when it fails.'),
       })
       .describe(`HTTP health checks of the ${tier}.`),
+    rollingUpdate: z
+      .strictObject({
+        maxSurge: int(0, 100).describe(`Pods a rollout may start above the ${tier}'s replica count.`),
+        maxUnavailable: int(0, 100).describe(`Pods a rollout may take out of service below the ${tier}'s replica count; 0 keeps every replica serving until its replacement is Ready.`),
+      })
+      .describe(`How a change rolls the ${tier}'s pods (RollingUpdate); the two may not both be 0.`),
     preStopSleepSeconds: int(0, 300).describe(
       `Seconds a stopping ${tier} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
     ),

@@ -103,8 +103,7 @@ export class Deployment extends Construct {
           ...ctx.when({ not: { truthy: `${component}.autoscaling.enabled` } }, { replicas: settings.replicas }),
           revisionHistoryLimit: 5,
           selector: ownPods,
-          // A new pod must be ready before an old one goes: no downtime, even at one replica.
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: settings.rollingUpdate.maxSurge, maxUnavailable: settings.rollingUpdate.maxUnavailable } },
           template: {
             metadata: { labels: labels(ctx, component), annotations: { 'checksum/config': props.configChecksum } },
             spec: {

@@ -102,6 +102,7 @@ function mended(generated: Values): Values {
   for (const component of COMPONENTS) {
     const settings = values[component];
     settings.preStopSleepSeconds = Math.min(settings.preStopSleepSeconds, settings.terminationGracePeriodSeconds - 1);
+    if (settings.rollingUpdate.maxSurge === 0) settings.rollingUpdate.maxUnavailable = Math.max(settings.rollingUpdate.maxUnavailable, 1);
   }
   if (values.networkPolicy.enabled) values.config.backendUrl = '';
   return values;

@@ -259,6 +259,7 @@ export function helmSuite(major: Helm['major']): void {
       ['a node port on a ClusterIP Service (backend)', (values: Settings['values']) => (values.backend.service.nodePort = 30080)],
       ['a node port on a ClusterIP Service (frontend)', (values: Settings['values']) => (values.frontend.service = { ...values.frontend.service, type: 'ClusterIP', nodePort: 30080 })],
       ['a preStop pause longer than the grace period', (values: Settings['values']) => (values.frontend.preStopSleepSeconds = 60)],
+      ['a rollout that can neither start nor stop a pod', (values: Settings['values']) => (values.backend.rollingUpdate = { maxSurge: 0, maxUnavailable: 0 })],
       ['a backend URL elsewhere behind the NetworkPolicies', (values: Settings['values']) => ((values.networkPolicy.enabled = true), (values.config.backendUrl = 'https://api.example.com'))],
       ['a TLS certificate without a host', (values: Settings['values']) => (values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '', tlsSecretName: 'todo-tls' })],
       ['a repeated env name', (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }])],

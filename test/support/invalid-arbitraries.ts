@@ -49,6 +49,7 @@ const componentBreakers = (component: (typeof COMPONENTS)[number]): [string, Bre
   [`${component} a variable the model sets`, (v) => ((v[component].extraEnv = [{ name: reservedEnv(component)[0], value: 'x' }]), `${component}.extraEnv[0].name`)],
   [`${component} a secret-looking variable`, (v) => ((v[component].extraEnv = [{ name: 'MY_TOKEN', value: 'x' }]), `${component}.extraEnv[0].name`)],
   [`${component} a preStop pause as long as the grace period`, (v) => ((v[component].terminationGracePeriodSeconds = 10), (v[component].preStopSleepSeconds = 10), `${component}.preStopSleepSeconds`)],
+  [`${component} a rollout that can neither start nor stop a pod`, (v) => ((v[component].rollingUpdate = { maxSurge: 0, maxUnavailable: 0 }), `${component}.rollingUpdate.maxUnavailable`)],
   [`${component} a repeated variable`, (v) => ((v[component].extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]), `${component}.extraEnv[1].name`)],
 ];
 

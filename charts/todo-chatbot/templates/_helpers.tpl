@@ -211,6 +211,9 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $settings := index $.Values $component -}}
+{{- if and (eq (int $settings.rollingUpdate.maxSurge) 0) (eq (int $settings.rollingUpdate.maxUnavailable) 0) -}}
+{{- fail (printf "%s.rollingUpdate.maxUnavailable: expected more than 0 when %s.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got 0" $component $component) -}}
+{{- end -}}
 {{- if ge (int $settings.preStopSleepSeconds) (int $settings.terminationGracePeriodSeconds) -}}
 {{- fail (printf "%s.preStopSleepSeconds: expected less than %s.terminationGracePeriodSeconds (%d: the pause is part of the grace period, and the app needs time to stop after it), got %d" $component $component (int $settings.terminationGracePeriodSeconds) (int $settings.preStopSleepSeconds)) -}}
 {{- end -}}
