@@ -1,3 +1,5 @@
+import { profiles } from '../../src/config/profiles';
+import { COMPONENTS } from '../../src/config/schema';
 import { deleteNamespace, helm, helmNamespaceWithSecret, helmOk, HELMS, kubectl, kubectlJson, objectsIn, OUR_KINDS, replicaSetsByDeployment, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
@@ -21,7 +23,7 @@ describe.each(HELMS.map((which) => [which.major, which] as const))(`the chart on
     // The default frontend Service is a LoadBalancer: NOTES say how to reach it on Minikube.
     expect(installed.stdout).toContain('minikube tunnel');
     expect(installed.stdout).toContain('kubectl get service todo-chatbot-frontend -n todo-chatbot');
-    for (const name of DEPLOYMENTS) expect(kubectlJson(['get', 'deployment', name, '-n', NAMESPACE]).status.readyReplicas).toBe(1);
+    for (const component of COMPONENTS) expect(kubectlJson(['get', 'deployment', `todo-chatbot-${component}`, '-n', NAMESPACE]).status.readyReplicas).toBe(profiles.minikube[component].replicas);
   });
 
   it.each([

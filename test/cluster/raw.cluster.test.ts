@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { changesOfAnotherApply, createSecret, deleteNamespace, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, rawNamespaceWithSecret, replicaSetsByDeployment, rolloutStatus, synthCommand, withRegression } from './support/commands';
+import { changesOfAnotherApply, createSecret, defaultPodComponents, deleteNamespace, kubectl, kubectlJson, kubectlOk, objectsIn, OUR_KINDS, rawNamespaceWithSecret, replicaSetsByDeployment, rolloutStatus, synthCommand, withRegression } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
 const DEPLOYMENTS = ['todo-chatbot-backend', 'todo-chatbot-frontend'];
@@ -27,7 +27,7 @@ describe(`raw manifests on Kubernetes ${process.env.CLUSTER_VERSION}: README's k
   it('each Deployment passes kubectl rollout status, its pods admitted under Pod Security "restricted" and scheduled', () => {
     rolloutStatus(NAMESPACE, DEPLOYMENTS);
     const pods = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', RELEASE_SELECTOR]).items;
-    expect(pods.map((pod: any) => pod.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(['backend', 'frontend']);
+    expect(pods.map((pod: any) => pod.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(defaultPodComponents());
     for (const pod of pods) {
       expect(pod.spec.nodeName).toBeTruthy();
       expect(pod.status.phase).toBe('Running');

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { createSecret, deleteNamespace, kubectl, kubectlJson, kubectlOk, synthCommand, withRegression } from '../cluster/support/commands';
+import { profiles } from '../../src/config/profiles';
+import { COMPONENTS } from '../../src/config/schema';
+import { createSecret, defaultPodComponents, deleteNamespace, kubectl, kubectlJson, kubectlOk, synthCommand, withRegression } from '../cluster/support/commands';
 import { addTodoAndList, frontendUrl, get, getUntilOk, report, waitForReadyPods } from './support/app';
 import { secretEnvFile } from './support/outside';
 import { NODE_NAME } from './support/network';
@@ -21,7 +23,7 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     const times = waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, applied);
     report('raw (kubectl apply to Ready)', times);
     const pods = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', RELEASE_SELECTOR]).items;
-    expect(pods.map((pod: any) => pod.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(['backend', 'frontend']);
+    expect(pods.map((pod: any) => pod.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(defaultPodComponents());
     for (const pod of pods) {
       expect(pod.spec.nodeName).toBe(NODE_NAME);
       for (const status of pod.status.containerStatuses) expect({ name: status.name, ready: status.ready, restarts: status.restartCount }).toEqual({ name: status.name, ready: true, restarts: 0 });
@@ -40,7 +42,7 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     expect(await addTodoAndList(url, title)).toContain(title);
   });
 
-  it.each(['backend', 'frontend'])('a deleted %s pod exits on SIGTERM within its grace period, is replaced, and the Service answers again', async (component) => {
+  it.each(COMPONENTS)('a deleted %s pod exits on SIGTERM within its grace period, is replaced, and the Service answers again', async (component) => {
     const url = await frontendUrl(NAMESPACE, FRONTEND);
     const selector = `app.kubernetes.io/component=${component}`;
     const [before] = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', selector]).items;
@@ -49,8 +51,9 @@ describe(`raw manifests on a real node, Kubernetes ${process.env.CLUSTER_VERSION
     // An app that ignored SIGTERM would be killed at the end of the grace period, not before.
     expect((Date.now() - deleting) / 1000).toBeLessThan(before.spec.terminationGracePeriodSeconds);
     waitForReadyPods(NAMESPACE, RELEASE_SELECTOR, new Date());
-    const [after] = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', selector]).items;
-    expect(after.metadata.name).not.toBe(before.metadata.name);
+    const after = kubectlJson(['get', 'pods', '-n', NAMESPACE, '-l', selector]).items.map((pod: any) => pod.metadata.name);
+    expect(after).toHaveLength(profiles.minikube[component].replicas);
+    expect(after).not.toContain(before.metadata.name);
     expect((await getUntilOk(`${url}/api/todos`)).status).toBe(200);
   });
 

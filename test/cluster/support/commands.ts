@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { profiles } from '../../../src/config/profiles';
+import { COMPONENTS } from '../../../src/config/schema';
 import { IMPORTED_CRDS } from '../../../src/imports/crd-bindings';
 import { yamlStream } from '../../../src/outputs/yaml';
 import { helm, helmOk, HELMS, orThrow, pathWithHelm, ROOT, Run, run, runScript, synthCommand, SynthOutput } from '../../support/processes';
@@ -136,6 +138,11 @@ export function objectsIn(namespace: string, kinds: string, selector?: string): 
 }
 
 /** Every kind the chart or the raw output can create in a namespace. */
+/** The component of each pod the default (minikube) profile runs, sorted: what README's paths start. */
+export function defaultPodComponents(): string[] {
+  return COMPONENTS.flatMap((component) => Array<string>(profiles.minikube[component].replicas).fill(component)).sort();
+}
+
 export const OUR_KINDS = 'deployments,replicasets,pods,services,configmaps,secrets,serviceaccounts,poddisruptionbudgets,horizontalpodautoscalers,networkpolicies,ingresses';
 
 export interface ReplicaSetCounts {
