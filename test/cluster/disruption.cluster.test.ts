@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { profiles } from '../../src/config/profiles';
 import { fakeNode, NODE_NAME } from './support/cluster';
 import { deleteNamespace, kubectl, kubectlJson, kubectlOk, rawNamespaceWithSecret, rolloutStatus, synthCommand } from './support/commands';
 
@@ -27,6 +28,18 @@ function placement(): Placement {
 }
 
 const distinct = (values: readonly string[]) => new Set(values).size;
+
+/**
+ * Until each Deployment runs its autoscaler's minimum of Ready pods: with autoscaling on, the Deployment
+ * leaves its replica count to the HorizontalPodAutoscaler, which raises it from 1 on its first sync.
+ */
+async function autoscaledToMinimum(): Promise<void> {
+  const short = () =>
+    COMPONENTS.filter((component) => (kubectlJson(['get', 'deployment', `todo-chatbot-${component}`, '-n', NAMESPACE]).status.readyReplicas ?? 0) < profiles.cloud[component].autoscaling.minReplicas);
+  for (let tries = 0; tries < 120 && short().length > 0; tries += 1) await new Promise((resolve) => setTimeout(resolve, 1000));
+  if (short().length > 0) throw new Error(`${short().join(', ')} did not reach the autoscaler's minimum of Ready pods within 120 s`);
+  rolloutStatus(NAMESPACE, DEPLOYMENTS);
+}
 
 /**
  * Every change to the namespace's pods while it runs, from one watch (a poll could miss a dip): the
@@ -123,10 +136,10 @@ describe(`voluntary disruptions of the cloud profile on three nodes in two zones
     for (const [name, zone] of NODES.filter(([name]) => name !== NODE_NAME)) kubectlOk(['create', '-f', '-'], JSON.stringify(fakeNode(name, zone)));
     for (const name of EXTRA_NODES) kubectlOk(['wait', '--for=condition=Ready', `node/${name}`, '--timeout=60s']);
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     rawNamespaceWithSecret(dist, NAMESPACE);
     kubectlOk(['apply', '-f', `${dist}/`]);
-    rolloutStatus(NAMESPACE, DEPLOYMENTS);
+    await autoscaledToMinimum();
   });
   afterEach(() => deleteNamespace(NAMESPACE));
   afterAll(() => {
