@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { createSecret, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlOk, Run, synthCommand, withRegression } from '../cluster/support/commands';
+import { createSecret, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlOk, rolloutStatus, Run, synthCommand, withRegression } from '../cluster/support/commands';
 import { frontendUrl, getUntilOk, waitForReadyPods } from './support/app';
 import { STATE_DIR } from './support/host';
 import { builtImages, fullyQualified, testsImageValuesFile, valuesFile } from './support/images';
@@ -12,13 +12,16 @@ import { secretEnvFile } from './support/outside';
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
 const APP_PODS = 'app.kubernetes.io/instance=todo-chatbot,app.kubernetes.io/component in (backend,frontend)';
+const DEPLOYMENTS = ['todo-chatbot-backend', 'todo-chatbot-frontend'];
 /** Below this a rollout window proves nothing. */
 const MIN_REQUESTS = 100;
 
 /**
  * Requests through the frontend Service to `/` and `/api/todos` (frontend and backend both answer) while
- * `command` rolls both Deployments: counted from the command's start until the rollout is complete (every
- * pod Ready and every old pod gone), without retries.
+ * `command` rolls both Deployments: counted from the command's start until the rollout is complete (each
+ * Deployment's controller has seen the change and rolled it out, `kubectl rollout status`, then every pod
+ * Ready and every old pod gone), without retries. `kubectl apply` returns before the controller acts:
+ * without rollout status the pods still all look settled and the window would close at once.
  */
 async function duringRollout(url: string, command: () => Run): Promise<LoadResult> {
   const programmedBefore = await programmingHistogram();
@@ -26,6 +29,7 @@ async function duringRollout(url: string, command: () => Run): Promise<LoadResul
   const started = new Date();
   try {
     expect(command()).toMatchObject({ status: 0 });
+    rolloutStatus(NAMESPACE, DEPLOYMENTS, '240s');
     waitForReadyPods(NAMESPACE, APP_PODS, started);
   } catch (error) {
     await load.stop();
