@@ -195,7 +195,7 @@ export const valuesSchema = z
       .describe('NetworkPolicies: frontend open on its port, backend only from the frontend, egress to DNS and the external services.'),
     tests: z
       .strictObject({
-        image: imageSchema.describe('Image of the `helm test` pods; it needs `wget`.'),
+        image: imageSchema.describe('Image of the `helm test` pods; it needs `sh` and `wget` (busybox has both).'),
       })
       .describe('The `helm test` pods that check both Services.'),
     aiops: z

@@ -15,6 +15,11 @@ export interface HelmTestPodProps {
 // busybox's "nobody": any non-zero uid works for wget.
 const NOBODY = 65534;
 
+// A few tries, 2 s apart: a new pod's first connection may come before the network plugin has let its
+// address through the NetworkPolicies (seen with kube-router on the node tier); a Service that is down
+// still fails the test within a minute. The URL is the script's $0, never spliced into the script.
+const FETCH_WITH_RETRIES = 'for attempt in 1 2 3 4 5; do wget -q -O - -T 10 "$0" && exit 0; sleep 2; done; exit 1';
+
 /** A `helm test` pod that fetches a component's health endpoint through its Service; PSS restricted too. */
 export class HelmTestPod extends Construct {
   constructor(scope: Construct, id: string, { ctx, target }: HelmTestPodProps) {
@@ -42,7 +47,7 @@ export class HelmTestPod extends Construct {
                 name: 'wget',
                 image: imageReference(ctx, 'tests'),
                 imagePullPolicy: ctx.values.tests.image.pullPolicy,
-                command: ['wget', '-q', '-O', '-', '-T', '10', url],
+                command: ['sh', '-c', FETCH_WITH_RETRIES, url],
                 resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '32Mi' } },
                 securityContext: restrictedContainerSecurityContext(runAs),
               },
