@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { profiles } from '../../src/config/profiles';
+import { Component, COMPONENTS } from '../../src/config/schema';
 import { fakeNode, NODE_NAME } from './support/cluster';
 import { deleteNamespace, kubectl, kubectlJson, kubectlOk, rawNamespaceWithSecret, rolloutStatus, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
-const COMPONENTS = ['backend', 'frontend'] as const;
 const DEPLOYMENTS = COMPONENTS.map((component) => `todo-chatbot-${component}`);
 /** Three fake nodes in two zones: the shared node in zone-a, one more there, one in zone-b. */
 const NODES: ReadonlyArray<readonly [string, string]> = [
@@ -15,16 +15,16 @@ const NODES: ReadonlyArray<readonly [string, string]> = [
 const EXTRA_NODES = NODES.filter(([name]) => name !== NODE_NAME).map(([name]) => name);
 const ZONE_OF = new Map(NODES);
 
-type Placement = Record<(typeof COMPONENTS)[number], { node: string; zone: string }[]>;
+type Placement = Record<Component, { node: string; zone: string }[]>;
 
 /** Where each component's pods run. */
 function placement(): Placement {
   const pods = kubectlJson(['get', 'pods', '-n', NAMESPACE]).items as any[];
-  const of = (component: string) =>
+  const of = (component: Component) =>
     pods
       .filter((pod) => pod.metadata.labels['app.kubernetes.io/component'] === component && !pod.metadata.deletionTimestamp)
       .map((pod) => ({ node: pod.spec.nodeName as string, zone: ZONE_OF.get(pod.spec.nodeName) ?? 'none' }));
-  return { backend: of('backend'), frontend: of('frontend') };
+  return Object.fromEntries(COMPONENTS.map((component) => [component, of(component)])) as Placement;
 }
 
 const distinct = (values: readonly string[]) => new Set(values).size;
