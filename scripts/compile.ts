@@ -22,7 +22,7 @@ function hasEsbuild(): boolean {
   }
 }
 
-/** Compiles to where scripts/synth.sh looks for it with this environment; returns the snapshot's path. */
+/** Compiles to where scripts/synth.js looks for it with this environment; returns the snapshot's path. */
 export function compileSynth(env: NodeJS.ProcessEnv = process.env): string {
   const { buildSync } = require('esbuild') as typeof import('esbuild');
   const target = compiledSynthPath(ROOT, env);

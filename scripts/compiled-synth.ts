@@ -1,8 +1,8 @@
 /*
  * The compiled synth's names and its test for being current, shared by scripts/compile.ts, which
  * builds it, scripts/synth-snapshot.ts, which it is built from, and the bench and tests.
- * scripts/synth.sh finds it by the same name, built from `node --version` and `uname -m`: a snapshot
- * only starts on the node and machine it was built by.
+ * scripts/synth.js (`npm run synth`) finds it by the same name: the name holds the node version and
+ * the machine, since a snapshot only starts on the node and machine it was built by.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 /** Set by scripts/compile.ts while the snapshot is built: the files it is compiled from, relative to the project. */
 export const SOURCES_VARIABLE = 'TODO_CHATBOT_SNAPSHOT_SOURCES';
-/** Set by scripts/synth.sh: the project folder, wherever it is now. */
+/** Set by scripts/synth.js: the project folder, wherever it is now. */
 export const ROOT_VARIABLE = 'TODO_CHATBOT_ROOT';
 /** Moves the compiled synth's folder: `npm run bench` and the tests compile into folders of their own. */
 export const CACHE_VARIABLE = 'TODO_CHATBOT_SYNTH_CACHE';

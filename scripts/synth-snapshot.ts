@@ -3,7 +3,7 @@
  * bundles this file with everything it imports into one script and runs it once under
  * `node --build-snapshot`: the modules are loaded, the schema is built, the chart is generated and
  * packaged, and a synth of each profile runs, so that V8 keeps all of it in a startup snapshot.
- * `npm run synth` (scripts/synth.sh) starts node from that snapshot and only the synth's own work is
+ * `npm run synth` (scripts/synth.js) starts node from that snapshot and only the synth's own work is
  * left to do. The snapshot holds code as it was when it was compiled: when a source it was compiled
  * from has changed since, it runs the TypeScript sources instead, as if it had never been compiled.
  */

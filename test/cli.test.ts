@@ -29,7 +29,7 @@ const SECRETS = { DATABASE_URL: 'postgresql://neon-user:Sup3rS3cret@ep-x.neon.te
 
 describe('npm run synth (the real process)', () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync('sh', [SYNTH_SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [SYNTH_SCRIPT, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
 
   it('writes dist/ and charts/ and exits 0', () => {
     const { out, charts, args } = workspace();

@@ -7,6 +7,8 @@ import { PROFILE_NAMES } from '../src/config/profiles';
 import { synth } from '../src/synth';
 
 const hasYamllint = spawnSync('yamllint', ['--version']).status === 0;
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+const ROOT = join(__dirname, '..');
 
 /** Both profiles' raw manifests and the chart's plain YAML files, written to a scratch folder. */
 function writeOutputs(): string[] {
@@ -32,5 +34,16 @@ describe('third-party linters', () => {
   (hasYamllint || process.env.CI ? it : it.skip)("yamllint with chart-testing's configuration passes on the chart and the manifests", () => {
     const result = spawnSync('yamllint', ['--strict', '-c', join(__dirname, 'support', 'yamllint.yaml'), ...writeOutputs()], { encoding: 'utf8' });
     expect({ status: result.status, output: result.stdout + result.stderr }).toEqual({ status: 0, output: '' });
+  });
+
+  // The Linux-only tiers' runners and .ci/run (every npm script a user runs is node: test/npm-scripts.test.ts).
+  (hasShellcheck || process.env.CI ? it : it.skip)("every shell script (the tiers', .ci/run) passes bash -n and shellcheck", () => {
+    const tracked = spawnSync('git', ['ls-files', '*.sh'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().split('\n');
+    const scripts = [...tracked, '.ci/run'].map((script) => join(ROOT, script));
+    expect(scripts.length).toBeGreaterThan(8);
+    for (const script of scripts) expect(spawnSync('bash', ['-n', script], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
+    // -x: follow the scripts they source (test/support/cache.sh)
+    const result = spawnSync('shellcheck', ['-x', ...scripts], { encoding: 'utf8' });
+    expect({ status: result.status, output: result.stdout }).toEqual({ status: 0, output: '' });
   });
 });

@@ -44,8 +44,9 @@ export function pathWithHelm(which: Helm): string {
   return `${dir}${delimiter}${process.env.PATH ?? ''}`;
 }
 
-export function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Run {
-  return run('bash', [join(ROOT, script), ...args], { env });
+/** `npm run smoke -- ARGS` as a user runs it (scripts/smoke.ts), npm's own banner left out. */
+export function runSmoke(args: readonly string[], env: NodeJS.ProcessEnv): Run {
+  return run('npm', ['run', '--silent', 'smoke', '--', ...args], { env });
 }
 
 /** What `npm run synth -- ARGS` writes, into a folder of its own: `dist` and `charts` inside `root`. */
@@ -56,14 +57,14 @@ export interface SynthOutput {
 }
 
 /** What `npm run synth` runs (package.json): the compiled synth when there is a current one, else the sources. */
-export const SYNTH_SCRIPT = join(ROOT, 'scripts', 'synth.sh');
+export const SYNTH_SCRIPT = join(ROOT, 'scripts', 'synth.js');
 
 /** Runs the synth command exactly as a user does (README's `npm run synth`, without npm itself), into a fresh folder. */
 export function synthCommand(args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): SynthOutput {
   const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-synth-'));
   const dist = join(root, 'dist');
   mkdirSync(dist);
-  orThrow(`npm run synth -- ${args.join(' ')}`, run('sh', [SYNTH_SCRIPT, '--out', dist, '--charts', join(root, 'charts'), ...args], { env }));
+  orThrow(`npm run synth -- ${args.join(' ')}`, run(process.execPath, [SYNTH_SCRIPT, '--out', dist, '--charts', join(root, 'charts'), ...args], { env }));
   const { version } = require('../../package.json') as { version: string };
   return { root, dist, tgz: join(dist, `todo-chatbot-${version}.tgz`) };
 }

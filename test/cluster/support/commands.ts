@@ -7,9 +7,9 @@ import { profiles } from '../../../src/config/profiles';
 import { COMPONENTS } from '../../../src/config/schema';
 import { IMPORTED_CRDS } from '../../../src/imports/crd-bindings';
 import { yamlStream } from '../../../src/outputs/yaml';
-import { helm, helmOk, HELMS, orThrow, pathWithHelm, ROOT, Run, run, runScript, synthCommand, SynthOutput } from '../../support/processes';
+import { helm, helmOk, HELMS, orThrow, pathWithHelm, ROOT, Run, run, runSmoke, synthCommand, SynthOutput } from '../../support/processes';
 
-export { helm, helmOk, HELMS, pathWithHelm, runScript, synthCommand };
+export { helm, helmOk, HELMS, pathWithHelm, runSmoke, synthCommand };
 export type { Run, SynthOutput };
 
 /** kubectl of the cluster's own version (first on PATH, set by global-setup.ts), on the test cluster. */
