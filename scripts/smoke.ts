@@ -130,7 +130,7 @@ class Smoke {
 
   /** Prints a command and, unless --dry-run, runs it with its output on ours; true when it succeeded. */
   private step(command: string, args: readonly string[]): boolean {
-    process.stdout.write(`+ ${[command, ...args].join(' ')}\n`);
+    process.stdout.write(`+ ${shown(command, args)}\n`);
     if (this.options.dryRun) return true;
     const result = spawnSync(command, args, { stdio: 'inherit' });
     if (result.error) throw result.error;
@@ -139,7 +139,7 @@ class Smoke {
 
   /** Runs a command quietly, for a question (does it exist?), printed like a step. */
   private ask(command: string, args: readonly string[]): { ok: boolean; missing: boolean; stdout: string } {
-    process.stdout.write(`+ ${[command, ...args].join(' ')}\n`);
+    process.stdout.write(`+ ${shown(command, args)}\n`);
     if (this.options.dryRun) return { ok: true, missing: false, stdout: '' };
     const result = spawnSync(command, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return { ok: result.status === 0, missing: (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT', stdout: result.stdout ?? '' };
@@ -206,7 +206,7 @@ class Smoke {
     const port = dryRun ? String(defaultPort) : this.ask('kubectl', ['get', 'service', service, '-n', namespace, '-o', 'jsonpath={.spec.ports[0].port}']).stdout.trim();
     if (!/^[0-9]+$/.test(port)) this.fail(`Service ${service} has no port in namespace ${namespace}`);
     const args = ['port-forward', `service/${service}`, `:${port}`, '-n', namespace];
-    process.stdout.write(`+ kubectl ${args.join(' ')} &\n`);
+    process.stdout.write(`+ ${shown('kubectl', args)} &\n`);
     process.stdout.write(`+ GET http://127.0.0.1:<the port kubectl picked>${path}\n`);
     if (dryRun) return;
     const localPort = await this.portForward(args, service);
@@ -284,6 +284,11 @@ class Smoke {
     this.stopPortForwards();
     process.exit(status);
   }
+}
+
+/** A command line as it can be pasted into bash or PowerShell: an argument with a space or a quote in single quotes. */
+function shown(command: string, args: readonly string[]): string {
+  return [command, ...args].map((word) => (/^[\w@%+=:,./\\{}[\]*-]+$/.test(word) ? word : `'${word}'`)).join(' ');
 }
 
 /** '' when the URL answers 2xx with a body containing `expect`, else what went wrong. */

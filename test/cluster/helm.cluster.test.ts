@@ -16,7 +16,7 @@ describe.each(HELMS.map((which) => [which.major, which] as const))(`the chart on
 
   it('kubectl create namespace, label it restricted, create the Secret, helm install --wait: deployed, NOTES printed', () => {
     helmNamespaceWithSecret(NAMESPACE);
-    const installed = helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, '--create-namespace', '--wait', '--timeout', '180s']);
+    const installed = helm(which, ['install', RELEASE, tgz, '-n', NAMESPACE, '--wait', '--timeout', '180s']);
     expect(installed.stderr).toBe('');
     expect(installed.status).toBe(0);
     expect(installed.stdout).toMatch(/STATUS: deployed/);

@@ -18,6 +18,12 @@ describe(`raw manifests on Kubernetes ${process.env.CLUSTER_VERSION}: README's k
 
   it('kubectl create secret generic ... then kubectl apply -f dist/ creates everything without a single warning', () => {
     createSecret(NAMESPACE);
+    // From README's bash block: its three keys as written, and 32 random bytes made by node, without openssl.
+    const data = kubectlJson(['get', 'secret', 'todo-chatbot-secrets', '-n', NAMESPACE]).data as Record<string, string>;
+    const value = (key: string) => Buffer.from(data[key], 'base64').toString('utf8');
+    expect(Object.keys(data).sort()).toEqual(['BETTER_AUTH_SECRET', 'DATABASE_URL', 'OPENAI_API_KEY']);
+    expect([value('DATABASE_URL'), value('OPENAI_API_KEY')]).toEqual(['postgresql://USER:PASSWORD@HOST/DB?sslmode=require', 'sk-...']);
+    expect(Buffer.from(value('BETTER_AUTH_SECRET'), 'base64')).toHaveLength(32);
     const applied = kubectl(['apply', '-f', `${dist}/`]);
     expect(applied.stderr).toBe('');
     expect(applied.status).toBe(0);

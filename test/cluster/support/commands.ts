@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -79,19 +79,34 @@ export function changesOfAnotherApply(fileArgs: readonly string[], input?: strin
   return [...warnings, ...reported, ...changed];
 }
 
-/** Stand-in values for README's `kubectl create secret generic`: not secrets, nothing here connects anywhere. */
-const TEST_SECRET_LITERALS = [
-  '--from-literal=DATABASE_URL=postgresql://user:not-a-password@db.invalid/todo?sslmode=require',
-  '--from-literal=OPENAI_API_KEY=sk-not-a-key',
-  '--from-literal=BETTER_AUTH_SECRET=not-a-secret',
-];
+/** README's bash block that writes `secrets.env` (step 3), as it is written there. */
+export function readmeSecretsBlock(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/^( *)```sh\n([\s\S]*?)^\1```$/gm)].map(([, indent, block]) => block.replace(new RegExp(`^${indent}`, 'gm'), ''));
+  const [block, ...others] = blocks.filter((candidate) => candidate.includes('> secrets.env'));
+  if (!block || others.length > 0) throw new Error('README.md: expected one sh block that writes secrets.env');
+  return block;
+}
 
 /**
- * README's Secret command, for a release's Secret in its namespace; `envFile` gives the values instead
- * (`--from-env-file`, as README's PowerShell steps do): the node tier's connect to its outside world.
+ * README's Secret command (`kubectl create secret generic ... --from-env-file=secrets.env`) for a
+ * release's Secret in its namespace, from the file README's bash block writes (its placeholders connect
+ * nowhere; the file is removed at once, as README says); `envFile` gives other values (the node tier's
+ * connect to its outside world).
  */
 export function createSecret(namespace: string, name = 'todo-chatbot-secrets', envFile?: string): void {
-  kubectlOk(['create', 'secret', 'generic', name, '-n', namespace, ...(envFile ? [`--from-env-file=${envFile}`] : TEST_SECRET_LITERALS)]);
+  const fromEnvFile = (file: string) => kubectlOk(['create', 'secret', 'generic', name, '-n', namespace, `--from-env-file=${file}`]);
+  if (envFile) {
+    fromEnvFile(envFile);
+    return;
+  }
+  const folder = mkdtempSync(join(tmpdir(), 'todo-chatbot-secrets-'));
+  try {
+    orThrow("README's secrets.env block", run('bash', ['-euc', readmeSecretsBlock()], { cwd: folder }));
+    fromEnvFile(join(folder, 'secrets.env'));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /** README's raw path up to `kubectl apply -f dist/`: the Namespace from `dist` (or an older release's folder), then the Secret. */
