@@ -108,12 +108,14 @@ todo-chatbot-k8s from its TypeScript model. Do not edit: change the model and ru
 \`\`\`sh
 kubectl create namespace todo-chatbot
 kubectl label namespace todo-chatbot pod-security.kubernetes.io/enforce=restricted
-kubectl create secret generic todo-chatbot-secrets -n todo-chatbot \\
-  --from-literal=DATABASE_URL='postgresql://...' --from-literal=OPENAI_API_KEY='sk-...' \\
-  --from-literal=BETTER_AUTH_SECRET="$(openssl rand -base64 32)"
-helm install todo-chatbot ${CHART_NAME}-${version}.tgz -n todo-chatbot --create-namespace
+kubectl create secret generic todo-chatbot-secrets -n todo-chatbot --from-env-file=secrets.env
+helm install todo-chatbot ${CHART_NAME}-${version}.tgz -n todo-chatbot
 helm test todo-chatbot -n todo-chatbot
 \`\`\`
+
+\`secrets.env\` holds \`DATABASE_URL=...\`, \`OPENAI_API_KEY=...\` and \`BETTER_AUTH_SECRET=...\` lines (32 random
+bytes in base64: \`node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"\`); the
+commands are the same in bash and PowerShell.
 
 Pods meet Pod Security Standard "restricted". Values are typed by \`values.schema.json\`; \`ci/\` holds
 the profiles (\`minikube\`, the default, and \`cloud\`).

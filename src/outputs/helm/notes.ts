@@ -16,10 +16,10 @@ export function notesTemplate(): string {
    and open http://<EXTERNAL-IP>:{{ .Values.frontend.service.port }}
 {{- else if eq .Values.frontend.service.type "NodePort" }}
      minikube service ${frontend} -n ${namespace} --url
-   or, on any cluster:
-     NODE_PORT=$(kubectl get service ${frontend} -n ${namespace} -o jsonpath='{.spec.ports[0].nodePort}')
-     NODE_IP=$(kubectl get nodes -o jsonpath='{.items[0].status.addresses[0].address}')
-     echo "http://$NODE_IP:$NODE_PORT"
+   or, on any cluster, open http://<NODE-IP>:<NODE-PORT>, a node's address from
+     kubectl get nodes -o wide
+   and the port from
+     kubectl get service ${frontend} -n ${namespace}
 {{- else }}
      kubectl port-forward service/${frontend} 8080:{{ .Values.frontend.service.port }} -n ${namespace}
    then open http://localhost:8080
@@ -27,11 +27,13 @@ export function notesTemplate(): string {
 {{- if not .Values.secret.create }}
 
 2. The pods read the Secret "${secret}", which this release does not create.
-   If it does not exist yet, create it (the pods wait for it):
-     kubectl create secret generic ${secret} -n ${namespace} \\
-       --from-literal={{ .Values.secret.keys.databaseUrl }}='postgresql://USER:PASSWORD@HOST/DB?sslmode=require' \\
-       --from-literal={{ .Values.secret.keys.openaiApiKey }}='sk-...' \\
-       --from-literal={{ .Values.secret.keys.betterAuthSecret }}="$(openssl rand -base64 32)"
+   If it does not exist yet, create it (the pods wait for it) from a file, secrets.env, of
+   KEY=value lines, never committed:
+     {{ .Values.secret.keys.databaseUrl }}=postgresql://USER:PASSWORD@HOST/DB?sslmode=require
+     {{ .Values.secret.keys.openaiApiKey }}=sk-...
+     {{ .Values.secret.keys.betterAuthSecret }}=<32 random bytes in base64, from: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))">
+   with, in any shell:
+     kubectl create secret generic ${secret} -n ${namespace} --from-env-file=secrets.env
 {{- end }}
 
 Check the release:
