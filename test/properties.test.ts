@@ -20,6 +20,21 @@ describe('raw synth over random valid settings (fast-check)', () => {
     );
   });
 
+  it('gives the same checksum/config for the same ConfigMap entries in any order, and another for another value', () => {
+    const checksum = (settings: Parameters<typeof synthObjects>[0]) =>
+      (synthObjects(settings, settings.values.secret.values) as unknown as Manifest[]).find((object) => object.kind === 'Deployment')!.spec.template.metadata.annotations['checksum/config'];
+    const withExtra = (base: Parameters<typeof synthObjects>[0], entries: [string, string][]) => ({ ...base, values: { ...base.values, config: { ...base.values.config, extra: Object.fromEntries(entries) } } });
+    const entries = fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,11}$/), fc.string({ maxLength: 8 })), { minLength: 2, maxLength: 6, selector: ([key]) => key });
+    fc.assert(
+      fc.property(settingsArbitrary, entries.chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length, maxLength: list.length }))), (base, [list, shuffled]) => {
+        expect(checksum(withExtra(base, shuffled))).toBe(checksum(withExtra(base, list)));
+        const [key, value] = list[0];
+        expect(checksum(withExtra(base, [[key, `${value}-changed`], ...list.slice(1)]))).not.toBe(checksum(withExtra(base, list)));
+      }),
+      { numRuns: 50 },
+    );
+  });
+
   it('writes secret values only into the 0600 Secret file, never elsewhere', () => {
     fc.assert(
       fc.property(settingsArbitrary, fc.array(fc.string({ minLength: 12, maxLength: 40 }), { minLength: 3, maxLength: 3 }), (base, secrets) => {
