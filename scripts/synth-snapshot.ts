@@ -30,7 +30,7 @@ if (startupSnapshot.isBuildingSnapshot()) {
 
   startupSnapshot.setDeserializeMainFunction(() => {
     const root = process.env[ROOT_VARIABLE] ?? process.cwd();
-    const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env };
+    const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env, projectRoot: root };
     const current = fingerprint(root, sources) === compiledFrom ? runCli : fromSources(root);
     // node runs the snapshot as `node --snapshot-blob FILE -- ARGS`: argv holds node, then ARGS.
     process.exitCode = current(process.argv.slice(1), io);

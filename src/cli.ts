@@ -3,7 +3,7 @@
  * packaged chart) and charts/ (chart source). Bad input gives one `error:` line per problem and exit
  * code 1, and nothing is written.
  */
-import { isAbsolute, join, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from './config/errors';
 import { DEFAULT_RELEASE, loadSettings } from './config/load';
@@ -26,9 +26,11 @@ Options:
                         repeatable, later files win
   --release-name NAME   resource name prefix, as in "helm install NAME" (default: ${DEFAULT_RELEASE.name})
   --namespace NAME      namespace of every object (default: ${DEFAULT_RELEASE.namespace})
-  --out DIR             where the manifests and the .tgz go (default: dist)
-  --charts DIR          where the chart source goes (default: charts)
+  --out DIR             where the manifests and the .tgz go (default: the project's dist)
+  --charts DIR          where the chart source goes (default: the project's charts)
   -h, --help            show this help
+
+Relative paths are read from the folder you run the command in.
 
 Secrets: by default no secret value is written; create the Secret with kubectl (see README).
 With "secret: {create: true}" in a values file, the synth reads ${SECRET_ENV.join(', ')}
@@ -59,10 +61,12 @@ function parseCommandLine(argv: string[]) {
 /** Files earlier synths may have left in the output folder (another profile's Secret, another version's chart). */
 const RAW_OUTPUT_FILE = /^(\d\d-[\w.-]+\.yaml|todo-chatbot-[\w.+-]+\.tgz)$/;
 
-/** npm runs scripts from the package root; a relative path means the folder where the user typed the command (INIT_CWD). */
-function fromInvocationFolder(file: string, env: NodeJS.ProcessEnv): string {
-  const invokedFrom = env.INIT_CWD;
-  return invokedFrom && !isAbsolute(file) && resolve(invokedFrom) !== process.cwd() ? resolve(invokedFrom, file) : file;
+/**
+ * The folder the user typed the command in: npm runs scripts from the package root and passes that
+ * folder as INIT_CWD. Every relative path on the command line is meant from there.
+ */
+function callerFolder(env: NodeJS.ProcessEnv): string {
+  return resolve(env.INIT_CWD || process.cwd());
 }
 
 function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
@@ -77,6 +81,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
+  /** The project folder: where `dist/` and `charts/` go unless --out and --charts say otherwise. */
+  readonly projectRoot: string;
 }
 
 function run(argv: string[], io: CliIo): void {
@@ -87,7 +93,7 @@ function run(argv: string[], io: CliIo): void {
   }
   const settings = loadSettings({
     profile: options.profile,
-    valuesFiles: options.values?.map((file) => fromInvocationFolder(file, io.env)),
+    valuesFiles: options.values?.map((file) => (isAbsolute(file) ? file : resolve(callerFolder(io.env), file))),
     releaseName: options['release-name'],
     namespace: options.namespace,
   });
@@ -97,32 +103,38 @@ function run(argv: string[], io: CliIo): void {
       committedSecrets.map((field) => `secret.values.${field}: expected "" (the raw synth reads secrets from the environment, never from files), got a value`),
     );
   }
+  // As typed, for the messages; for the files, resolved from the caller's folder, or the project's for the defaults.
   const outDir = options.out ?? 'dist';
   const chartsDir = options.charts ?? 'charts';
+  const folder = (typed: string | undefined, fallback: string) => (typed === undefined ? join(io.projectRoot, fallback) : resolve(callerFolder(io.env), typed));
+  const outPath = folder(options.out, 'dist');
+  const chartsPath = folder(options.charts, 'charts');
   const unusable = [
-    ['--out', outDir],
-    ['--charts', chartsDir],
-  ].flatMap(([flag, path]) => {
-    const problem = outputFolderProblem(path);
-    return problem ? [`${flag}${path ? ` ${path}` : ''}: ${problem}`] : [];
+    ['--out', outDir, outPath],
+    ['--charts', chartsDir, chartsPath],
+  ].flatMap(([flag, typed, path]) => {
+    const problem = outputFolderProblem(typed.trim() === '' ? typed : path);
+    return problem ? [`${flag}${typed ? ` ${typed}` : ''}: ${problem}`] : [];
   });
   if (unusable.length > 0) throw new ConfigError(unusable);
   // --out is replaced as a whole: a chart folder inside it would be deleted by it, and the other way round.
-  const [outPath, chartPath] = [resolve(outDir), resolve(chartsDir, CHART_NAME)];
+  const chartPath = join(chartsPath, CHART_NAME);
   if (chartPath.startsWith(`${outPath}${sep}`) || outPath === chartPath || outPath.startsWith(`${chartPath}${sep}`)) {
     throw new ConfigError([`--charts ${chartsDir}: expected a folder whose ${CHART_NAME}/ is outside --out ${outDir} (each is replaced as a whole), got one inside the other`]);
   }
   const secretValues = settings.values.secret.create ? secretValuesFromEnvironment(io.env) : undefined;
   const { dist, chart } = synth(settings, secretValues);
   const foreign = [
-    ...foreignEntries(outDir, dist, (name) => RAW_OUTPUT_FILE.test(name)).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
-    ...foreignEntries(join(chartsDir, CHART_NAME), chart, () => false).map((name) => `--charts ${chartsDir}: refusing to replace ${join(chartsDir, CHART_NAME)}, which holds ${name}, which the synth did not write`),
+    ...foreignEntries(outPath, dist, (name) => RAW_OUTPUT_FILE.test(name)).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
+    ...foreignEntries(chartPath, chart, () => false).map((name) => `--charts ${chartsDir}: refusing to replace ${join(chartsDir, CHART_NAME)}, which holds ${name}, which the synth did not write`),
   ];
   if (foreign.length > 0) throw new ConfigError(foreign);
-  replaceFolder(join(chartsDir, CHART_NAME), chart);
-  replaceFolder(outDir, dist);
-  const written = [...dist.keys()].map((file) => join(outDir, file));
-  io.stdout(`Wrote ${written.join(', ')} and ${join(chartsDir, CHART_NAME)}/\n`);
+  replaceFolder(chartPath, chart);
+  replaceFolder(outPath, dist);
+  // An absolute folder as given, any other from the caller's folder: each path is where the file is for the one who reads it.
+  const shown = (typed: string | undefined, path: string) => (typed !== undefined && isAbsolute(typed) ? path : relative(callerFolder(io.env), path) || '.');
+  const written = [...dist.keys()].map((file) => join(shown(options.out, outPath), file));
+  io.stdout(`Wrote ${written.join(', ')} and ${join(shown(options.charts, chartsPath), CHART_NAME)}${sep}\n`);
 }
 
 /** Runs the synth; returns the exit code. */

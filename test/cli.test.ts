@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { runCli } from '../src/cli';
@@ -18,10 +18,10 @@ function workspace(): { dir: string; out: string; charts: string; args: string[]
 }
 
 
-function cli(argv: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdout: string; stderr: string } {
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}, projectRoot = ROOT): { code: number; stdout: string; stderr: string } {
   let stdout = '';
   let stderr = '';
-  const code = runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env });
+  const code = runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, projectRoot });
   return { code, stdout, stderr };
 }
 
@@ -71,6 +71,32 @@ describe('npm run synth (the real process)', () => {
       const text = where === 'stdout' || where === 'stderr' || where === 'tgz' ? content : Buffer.from(content, 'base64').toString('utf8');
       expect({ where, leaked: forms.filter((form) => text.includes(form)) }).toEqual({ where, leaked: [] });
     }
+  });
+
+  it("resolves every relative path from the caller's folder (npm passes it as INIT_CWD), and the Wrote line names the files from there", () => {
+    const { dir: caller } = workspace();
+    writeFileSync(join(caller, 'mine.yaml'), 'backend:\n  replicas: 3\n');
+    const result = run(['--out', 'out', '--charts', join('..', basename(caller), 'chart-src'), '-f', 'mine.yaml'], { INIT_CWD: caller });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(readFileSync(join(caller, 'out', '20-todo-chatbot.yaml'), 'utf8')).toMatch(/name: todo-chatbot-backend\n[\s\S]*?replicas: 3\n/);
+    expect(readdirSync(join(caller, 'chart-src', 'todo-chatbot'))).toContain('Chart.yaml');
+    const named = /^Wrote (.*) and (.*)\/\n$/.exec(result.stdout)!;
+    const paths = [...named[1].split(', '), named[2]];
+    expect(paths[0]).toBe(join('out', '00-namespace.yaml'));
+    for (const path of paths) expect({ path, exists: existsSync(resolve(caller, path)) }).toEqual({ path, exists: true });
+    rmSync(caller, { recursive: true });
+  });
+
+  it("writes to the project's dist/ and charts/ by default, wherever it is called from, and names them from the caller's folder", () => {
+    const { dir: project } = workspace();
+    const caller = join(project, 'docs');
+    mkdirSync(caller);
+    const result = cli([], { INIT_CWD: caller }, project);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toBe(`Wrote ${['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz'].map((file) => join('..', 'dist', file)).join(', ')} and ${join('..', 'charts', 'todo-chatbot')}/\n`);
+    expect(readdirSync(project).sort()).toEqual(['charts', 'dist', 'docs']);
+    expect(readdirSync(caller)).toEqual([]);
+    rmSync(project, { recursive: true });
   });
 
   it('gives byte-identical dist/ and charts/ for the same input', () => {

@@ -51,7 +51,7 @@ describe('the compiled synth', () => {
   const synthFromSources = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
     const out = outputFolder();
     let [stdout, stderr] = ['', ''];
-    const status = runCli(['--out', join(out, 'dist'), '--charts', join(out, 'charts'), ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: extraEnv });
+    const status = runCli(['--out', join(out, 'dist'), '--charts', join(out, 'charts'), ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: extraEnv, projectRoot: ROOT });
     return outcome(out, status, stdout, stderr);
   };
 
