@@ -16,10 +16,16 @@ import { PROFILE_NAMES } from '../src/config/profiles';
 import { synth } from '../src/synth';
 import { fingerprint, ROOT_VARIABLE, SOURCES_VARIABLE } from './compiled-synth';
 
-function fromSources(root: string): typeof runCli {
+/**
+ * Runs the sources' own entry point, main.ts, as `node -r ./scripts/register.js main.ts ARGS` would:
+ * through the process (its arguments, environment and exit code) only, the one interface this
+ * compiled code shares with sources written after it.
+ */
+function runSources(root: string): void {
+  process.argv = [process.argv[0], join(root, 'main.ts'), ...process.argv.slice(1)];
   const load = createRequire(join(root, 'package.json'));
   load('./scripts/register.js');
-  return (load('./src/cli.ts') as { runCli: typeof runCli }).runCli;
+  load('./main.ts');
 }
 
 if (startupSnapshot.isBuildingSnapshot()) {
@@ -30,9 +36,12 @@ if (startupSnapshot.isBuildingSnapshot()) {
 
   startupSnapshot.setDeserializeMainFunction(() => {
     const root = process.env[ROOT_VARIABLE] ?? process.cwd();
+    if (fingerprint(root, sources) !== compiledFrom) {
+      runSources(root);
+      return;
+    }
     const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env, projectRoot: root };
-    const current = fingerprint(root, sources) === compiledFrom ? runCli : fromSources(root);
     // node runs the snapshot as `node --snapshot-blob FILE -- ARGS`: argv holds node, then ARGS.
-    process.exitCode = current(process.argv.slice(1), io);
+    process.exitCode = runCli(process.argv.slice(1), io);
   });
 }

@@ -122,7 +122,7 @@ describe('synth command line', () => {
     [['--release-name', 'Todo_Bot'], /^error: --release-name: expected a DNS-1035 label of at most 53 characters .*got "Todo_Bot"\n$/],
     [['--namespace', 'x'.repeat(64)], /^error: --namespace: expected a DNS-1123 label of at most 63 characters/],
     // The raw output labels its Namespace and README's uninstall deletes it: never one the cluster owns.
-    ...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((namespace): [string[], RegExp] => [['--namespace', namespace], new RegExp(`^error: --namespace: expected .*not default or kube-\\*.*got "${namespace}"\n$`)]),
+    ...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((namespace): [string[], RegExp] => [['--namespace', namespace], new RegExp(`^error: --namespace: expected a namespace of the release.s own, not default or kube-\\*.*got "${namespace}"\n$`)]),
   ])('refuses %j', (argv, message) => {
     const { args } = workspace();
     const { code, stderr } = cli([...argv, ...args]);

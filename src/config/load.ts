@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Document, isMap, isScalar, LineCounter, Node, parseAllDocuments, ScalarTag, Tags, visit } from 'yaml';
-import { ConfigError, describeIssues, formatPath } from './errors';
+import { ConfigError, describeIssues } from './errors';
 import { valuesJsonSchema } from './json-schema';
 import { deepMerge, isPlainObject } from './merge';
 import { DEFAULT_PROFILE, PROFILE_NAMES, ProfileName, profiles } from './profiles';
 import { crossFieldProblems } from './rules';
-import { Release, releaseSchema, Values, valuesSchema } from './schema';
+import { clusterNamespaceLine, Release, releaseProblemLine, releaseSchema, Values, valuesSchema } from './schema';
 
 export interface Settings {
   readonly release: Release;
@@ -37,13 +37,9 @@ export function validateValues(input: unknown): Values {
 export function validateRelease(input: Release): Release {
   const parsed = releaseSchema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const names: Record<string, string> = { name: '--release-name', namespace: '--namespace' };
-  const lines = parsed.error.issues.map((issue) => {
-    const flag = names[String(issue.path[0])] ?? formatPath(issue.path);
-    const allowed = issue.path[0] === 'name' ? 'a DNS-1035 label of at most 53 characters' : 'a DNS-1123 label of at most 63 characters, not default or kube-*';
-    return `${flag}: expected ${allowed} (lowercase letters, digits and "-"), got ${JSON.stringify(input[issue.path[0] as keyof Release])}`;
-  });
-  throw new ConfigError(lines);
+  const fields = [...new Set(parsed.error.issues.map((issue) => issue.path[0] as keyof Release))];
+  const onlyClusterOwned = (field: keyof Release) => field === 'namespace' && parsed.error.issues.every((issue) => issue.path[0] !== field || issue.code === 'custom');
+  throw new ConfigError(fields.map((field) => (onlyClusterOwned(field) ? clusterNamespaceLine(String(input[field])) : releaseProblemLine(field, String(input[field])))));
 }
 
 // Alias expansion is capped so a "billion laughs" file fails fast instead of exhausting memory.

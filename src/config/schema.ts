@@ -235,14 +235,42 @@ export type ComponentValues = Values['backend'] | Values['frontend'];
 export type Component = 'backend' | 'frontend';
 export const COMPONENTS: readonly Component[] = ['backend', 'frontend'];
 
+/**
+ * What the API server takes as a release's name and namespace, for the synth (its command-line flags)
+ * and the chart (`helm install NAME -n NAMESPACE`), which refuses the same with the same line: Helm
+ * itself lets through names the API server refuses (a leading digit, a dot) and checks no namespace.
+ */
+export const RELEASE_RULES = {
+  // Helm refuses release names over 53 characters; the longest suffix we add ("-frontend") keeps names within 63.
+  // Every resource name starts with it, and a Service name must be a DNS-1035 label.
+  name: { flag: '--release-name', format: formats.dnsLabelStartingWithLetter, maxLength: 53, allowed: 'a DNS-1035 label of at most 53 characters' },
+  namespace: { flag: '--namespace', format: formats.dnsLabel, maxLength: 63, allowed: 'a DNS-1123 label of at most 63 characters' },
+} as const;
+
+/** The one line either output refuses a release name or namespace with; the chart quotes the value with Go's %q. */
+export function releaseProblemLine(field: keyof typeof RELEASE_RULES, value: string, quote: (value: string) => string = JSON.stringify): string {
+  return `${RELEASE_RULES[field].flag}: expected ${RELEASE_RULES[field].allowed} (lowercase letters, digits and "-"), got ${quote(value)}`;
+}
+
+/**
+ * The raw output alone refuses the namespaces the cluster owns: it writes the Namespace object with
+ * Pod Security labels, and README's uninstall (`kubectl delete -f dist/`) deletes it. The chart writes
+ * no Namespace, and `helm lint` and `helm template` render into `default` unless told otherwise.
+ */
+export function clusterOwnedNamespace(name: string): boolean {
+  return name === 'default' || name.startsWith('kube-');
+}
+
+/** The synth's line for a namespace the cluster owns. */
+export function clusterNamespaceLine(name: string): string {
+  return `--namespace: expected a namespace of the release's own, not default or kube-* (the raw output writes the Namespace object, and kubectl delete -f dist/ deletes it), got ${JSON.stringify(name)}`;
+}
+
 /** Release name and namespace: Helm takes them from `helm install NAME -n NAMESPACE`, not from values. */
 export const releaseSchema = z.strictObject({
-  // Helm refuses release names over 53 characters; the longest suffix we add ("-frontend") keeps names within 63.
-  name: text(formats.dnsLabelStartingWithLetter, 53).describe('Release name, the prefix of every resource name.'),
-  // The raw output writes a Namespace object with Pod Security labels, and README's uninstall deletes it:
-  // never the namespaces the cluster owns. Helm users pick any namespace with `helm install -n`.
-  namespace: text(formats.dnsLabel, 63)
-    .refine((name) => !name.startsWith('kube-') && name !== 'default')
+  name: text(RELEASE_RULES.name.format, RELEASE_RULES.name.maxLength).describe('Release name, the prefix of every resource name.'),
+  namespace: text(RELEASE_RULES.namespace.format, RELEASE_RULES.namespace.maxLength)
+    .refine((name) => !clusterOwnedNamespace(name))
     .describe('Namespace everything is deployed into.'),
 });
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { ConfigError } from '../../src/config/errors';
-import { loadSettings, Settings, validateValues } from '../../src/config/load';
+import { loadSettings, Settings, validateRelease, validateValues } from '../../src/config/load';
+import { clusterOwnedNamespace } from '../../src/config/schema';
 import { PROFILE_NAMES } from '../../src/config/profiles';
 import { podSecurityViolations } from '../../src/policy/pss';
 import { policyViolations } from '../../src/policy/rules';
@@ -216,6 +217,39 @@ export function helmSuite(major: Helm['major']): void {
       expect(rendered.map((m) => m.metadata.name).every((name) => name.startsWith('staging-'))).toBe(true);
       expect(find(rendered, 'ConfigMap', 'staging-config').data?.BACKEND_URL).toBe('http://staging-backend.chatbot-staging.svc.cluster.local:8000');
       expect(invariantViolations(rendered, settings)).toEqual([]);
+    });
+
+    it('refuses the release names and namespaces the API server would refuse, as the synth does and with its line (random names)', () => {
+      const candidate = fc.oneof(fc.stringMatching(/^[a-z][-a-z0-9]{0,20}[a-z0-9]$/), fc.stringMatching(/^[-a-zA-Z0-9._]{1,70}$/), fc.constantFrom('1abc', 'a.b', 'Foo', 'x-', 'a'.repeat(54), 'n'.repeat(64)));
+      const counts = { accepted: 0, refusedByUs: 0, refusedByHelm: 0 };
+      fc.assert(
+        fc.property(fc.constantFrom('name' as const, 'namespace' as const), candidate, (field, value) => {
+          const release = { ...defaults.release, [field]: value };
+          // The raw output alone refuses the namespaces the cluster owns (src/config/schema.ts says why).
+          fc.pre(!clusterOwnedNamespace(release.namespace) && !release.name.startsWith('-'));
+          let rawLine = '';
+          try {
+            validateRelease(release);
+          } catch (error) {
+            rawLine = (error as ConfigError).problems[0];
+          }
+          const run = runHelm(helm, ['template', release.name, tgz, '-n', release.namespace, '--skip-tests']);
+          if (rawLine === '') {
+            expect({ value, status: run.status, stderr: run.stderr }).toEqual({ value, status: 0, stderr: '' });
+            counts.accepted++;
+          } else if (/invalid release name/.test(run.stderr)) {
+            // Helm's own check of a release name, before any template runs.
+            expect({ value, field, status: run.status }).toEqual({ value, field: 'name', status: 1 });
+            counts.refusedByHelm++;
+          } else {
+            expect({ value, status: run.status, ours: run.stderr.includes(rawLine) }).toEqual({ value, status: 1, ours: true });
+            counts.refusedByUs++;
+          }
+        }),
+        { numRuns: 60 },
+      );
+      // Each kind of outcome ran, so the property cannot pass on one of them alone.
+      expect(Math.min(counts.accepted, counts.refusedByUs, counts.refusedByHelm)).toBeGreaterThan(0);
     });
 
     it('keeps every name a DNS label of at most 63 characters for the longest release name Helm allows', () => {

@@ -139,6 +139,12 @@ app.kubernetes.io/component: test
 {{- end }}
 
 {{- define "todo-chatbot.validate" -}}
+{{- if or (not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" .Release.Name)) (gt (len .Release.Name) 53) -}}
+{{- fail (printf "--release-name: expected a DNS-1035 label of at most 53 characters (lowercase letters, digits and \"-\"), got %q" .Release.Name) -}}
+{{- end -}}
+{{- if or (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" .Release.Namespace)) (gt (len .Release.Namespace) 63) -}}
+{{- fail (printf "--namespace: expected a DNS-1123 label of at most 63 characters (lowercase letters, digits and \"-\"), got %q" .Release.Namespace) -}}
+{{- end -}}
 {{- $reservedEnv := dict "backend" (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") "frontend" (list "PORT" "HOSTNAME" "NEXT_TELEMETRY_DISABLED" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}

@@ -1,6 +1,6 @@
 import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
 import { RESERVED_CONFIG_KEYS, reservedEnv } from '../../config/environment';
-import { COMPONENTS, SECRET_FIELDS } from '../../config/schema';
+import { COMPONENTS, RELEASE_RULES, releaseProblemLine, SECRET_FIELDS } from '../../config/schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
@@ -67,6 +67,23 @@ function quantityHelpers(): string {
 }
 
 /**
+ * RELEASE_RULES for `helm install NAME -n NAMESPACE`: the synth's line (Go's %q quotes as JSON does for
+ * the characters Helm lets through in a name or namespace).
+ */
+function releaseChecks(): string {
+  const checks = Object.entries(RELEASE_RULES).map(([field, rule]) => {
+    const value = field === 'name' ? '.Release.Name' : '.Release.Namespace';
+    const refused = [
+      `(not (regexMatch ${JSON.stringify(rule.format.pattern.source)} ${value}))`,
+      `(gt (len ${value}) ${rule.maxLength})`,
+    ];
+    const line = releaseProblemLine(field as keyof typeof RELEASE_RULES, '%q', (verb) => verb);
+    return `{{- if or ${refused.join(' ')} -}}\n{{- fail (printf ${JSON.stringify(line)} ${value}) -}}\n{{- end -}}`;
+  });
+  return checks.join('\n');
+}
+
+/**
  * The cross-field rules of src/config/rules.ts, in the same order and with the same messages, so
  * `helm install` refuses what the raw synth refuses.
  */
@@ -80,6 +97,7 @@ export function validateHelper(): string {
   return `${quantityHelpers()}
 
 {{- define "${VALIDATE_HELPER}" -}}
+${releaseChecks()}
 {{- $reservedEnv := ${reservedByComponent} -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}
