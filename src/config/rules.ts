@@ -1,5 +1,5 @@
 import { COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
-import { RESERVED_CONFIG_KEYS, reservedEnv } from './environment';
+import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from './environment';
 
 /**
  * Rules that span several fields, so the JSON schema cannot state them; each is something the API
@@ -20,6 +20,9 @@ export const IP_ADDRESS = /^[0-9.]+$/;
 /** What the API server refuses inside a `Prefix` Ingress path, and at its end (found by the control plane tier). */
 export const INGRESS_PATH_FORBIDDEN = { within: ['//', '/./', '/../', '%2f', '%2F'], atEnd: ['/..', '/.'] } as const;
 export const INGRESS_PATH_MESSAGE = 'expected a path without "//", "/./", "/../" or an encoded "/" (%2F), not ending in "/." or "/.."';
+
+/** The next-cache volume on the tmp volume's path: two mounts on one path, which the API server refuses. */
+export const NEXT_CACHE_ON_TMP_MESSAGE = `expected a path other than ${JSON.stringify(TMP_PATH)}, where the tmp volume is mounted (the API server refuses two volumes on one path)`;
 
 /** Why a user-chosen variable name or ConfigMap key is refused (`noun` is "name" or "key"), if it is. */
 function userEnvNameProblem(name: string, noun: string, reserved: readonly string[]): string | undefined {
@@ -182,6 +185,10 @@ export function crossFieldProblems(values: Values): Problem[] {
   const { host, tlsSecretName } = values.frontend.ingress;
   if (tlsSecretName !== '' && host === '') {
     problems.push({ path: 'frontend.ingress.tlsSecretName', message: `expected "" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got ${JSON.stringify(tlsSecretName)}` });
+  }
+  const { nextCachePath } = values.frontend;
+  if (nextCachePath.replace(TRAILING_SLASHES, '') === TMP_PATH) {
+    problems.push({ path: 'frontend.nextCachePath', message: `${NEXT_CACHE_ON_TMP_MESSAGE}, got ${JSON.stringify(nextCachePath)}` });
   }
   return problems;
 }

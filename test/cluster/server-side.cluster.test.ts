@@ -94,6 +94,7 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     ['an IP address as Ingress host', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '10.0.0.1' }; }, /must be a DNS name, not an IP address/],
     ['an Ingress path with "//"', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, path: '/app//v1' }; }, /paths\[0\]\.path: Invalid value: "\/app\/\/v1": must not contain '\/\/'/],
     ['an Ingress path ending in "/.."', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, path: '/app/..' }; }, /(cannot|must not) end with '\/\.\.'/],
+    ['the Next.js cache on the tmp volume (two mounts on one path)', (values) => { values.frontend.nextCachePath = '/tmp'; }, /mountPath: Invalid value: "\/tmp": must be unique/],
   ];
 
   describe.each(REFUSED_BY_THE_API_SERVER)('%s', (_name, change, apiMessage) => {

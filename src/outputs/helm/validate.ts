@@ -1,5 +1,5 @@
-import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
-import { RESERVED_CONFIG_KEYS, reservedEnv } from '../../config/environment';
+import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, NEXT_CACHE_ON_TMP_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
+import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from '../../config/environment';
 import { COMPONENTS, RELEASE_RULES, releaseProblemLine, SECRET_FIELDS } from '../../config/schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
@@ -182,6 +182,9 @@ ${releaseChecks()}
 {{- end -}}
 {{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
 {{- fail (printf "frontend.ingress.tlsSecretName: expected \\"\\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
+{{- end -}}
+{{- if eq (regexReplaceAll ${JSON.stringify(TRAILING_SLASHES.source)} .Values.frontend.nextCachePath "") ${JSON.stringify(TMP_PATH)} -}}
+{{- fail (printf ${JSON.stringify(`frontend.nextCachePath: ${NEXT_CACHE_ON_TMP_MESSAGE}, got %q`)} .Values.frontend.nextCachePath) -}}
 {{- end -}}
 {{- end }}`;
 }
