@@ -37,25 +37,37 @@ With "secret: {create: true}" in a values file, the synth reads ${SECRET_ENV.joi
 from the environment and writes the Secret alone to <out>/10-secret.yaml, mode 0600.
 `;
 
+const OPTIONS = {
+  profile: { type: 'string' },
+  values: { type: 'string', short: 'f', multiple: true },
+  'release-name': { type: 'string' },
+  namespace: { type: 'string' },
+  out: { type: 'string' },
+  charts: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parseCommandLine(argv: string[]) {
+  let parsed;
   try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        profile: { type: 'string' },
-        values: { type: 'string', short: 'f', multiple: true },
-        'release-name': { type: 'string' },
-        namespace: { type: 'string' },
-        out: { type: 'string' },
-        charts: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
+    parsed = parseArgs({ args: argv, strict: true, allowPositionals: false, tokens: true, options: OPTIONS });
   } catch (error) {
     throw new ConfigError([`${(error as Error).message} (see --help)`]);
   }
+  const problems: string[] = [];
+  const given = new Map<string, string | undefined>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const flag = `--${token.name}`;
+    if (token.name === 'values' && token.value === '') problems.push(`${flag}: expected the path of a values file, got ""`);
+    // A setting given twice with two values: which one was meant is a guess, so neither is taken.
+    if (token.name !== 'values' && given.has(token.name) && given.get(token.name) !== token.value) {
+      problems.push(`${flag}: expected once, got ${JSON.stringify(given.get(token.name))} and ${JSON.stringify(token.value)}`);
+    }
+    given.set(token.name, token.value);
+  }
+  if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
+  return parsed.values;
 }
 
 /** Files earlier synths may have left in the output folder (another profile's Secret, another version's chart). */

@@ -119,6 +119,10 @@ describe('synth command line', () => {
   it.each([
     [['--bogus'], /^error: Unknown option '--bogus'.*\(see --help\)\n$/],
     [['--profile', 'prod'], /^error: --profile: expected one of "minikube", "cloud", got "prod"\n$/],
+    // Given twice with two values: neither is taken (the same value twice is one setting).
+    [['--profile', 'cloud', '--profile', 'minikube'], /^error: --profile: expected once, got "cloud" and "minikube"\n$/],
+    [['--values='], /^error: --values: expected the path of a values file, got ""\n$/],
+    [['-f', ''], /^error: --values: expected the path of a values file, got ""\n$/],
     [['--release-name', 'Todo_Bot'], /^error: --release-name: expected a DNS-1035 label of at most 53 characters .*got "Todo_Bot"\n$/],
     [['--namespace', 'x'.repeat(64)], /^error: --namespace: expected a DNS-1123 label of at most 63 characters/],
     // The raw output labels its Namespace and README's uninstall deletes it: never one the cluster owns.

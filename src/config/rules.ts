@@ -186,6 +186,12 @@ export function crossFieldProblems(values: Values): Problem[] {
   if (tlsSecretName !== '' && host === '') {
     problems.push({ path: 'frontend.ingress.tlsSecretName', message: `expected "" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got ${JSON.stringify(tlsSecretName)}` });
   }
+  // kagent would list the tool twice in the Agent (and in its approvals): once is what was meant.
+  values.aiops.kagent.writeTools.forEach((tool, index) => {
+    if (values.aiops.kagent.writeTools.indexOf(tool) < index) {
+      problems.push({ path: `aiops.kagent.writeTools[${index}]`, message: `expected each tool once, got ${JSON.stringify(tool)} twice` });
+    }
+  });
   const { nextCachePath } = values.frontend;
   if (nextCachePath.replace(TRAILING_SLASHES, '') === TMP_PATH) {
     problems.push({ path: 'frontend.nextCachePath', message: `${NEXT_CACHE_ON_TMP_MESSAGE}, got ${JSON.stringify(nextCachePath)}` });

@@ -105,6 +105,7 @@ function mended(generated: Values): Values {
     if (settings.rollingUpdate.maxSurge === 0) settings.rollingUpdate.maxUnavailable = Math.max(settings.rollingUpdate.maxUnavailable, 1);
   }
   if (values.networkPolicy.enabled) values.config.backendUrl = '';
+  values.aiops.kagent.writeTools = [...new Set(values.aiops.kagent.writeTools)];
   if (crossFieldProblems(values).some(({ path }) => path === 'frontend.nextCachePath')) values.frontend.nextCachePath = '/app/.next/cache';
   return values;
 }

@@ -296,6 +296,7 @@ export function helmSuite(major: Helm['major']): void {
       ['a rollout that can neither start nor stop a pod', (values: Settings['values']) => (values.backend.rollingUpdate = { maxSurge: 0, maxUnavailable: 0 })],
       ['a backend URL elsewhere behind the NetworkPolicies', (values: Settings['values']) => ((values.networkPolicy.enabled = true), (values.config.backendUrl = 'https://api.example.com'))],
       ['the Next.js cache on the tmp volume (two mounts on one path)', (values: Settings['values']) => (values.frontend.nextCachePath = '/tmp')],
+      ['a kagent write tool listed twice', (values: Settings['values']) => (values.aiops.kagent.writeTools = ['k8s_rollout', 'k8s_rollout'])],
       ['a TLS certificate without a host', (values: Settings['values']) => (values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '', tlsSecretName: 'todo-tls' })],
       ['a repeated env name', (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }])],
       ['a reserved config key', (values: Settings['values']) => (values.config.extra = { CORS_ORIGINS: '*' })],

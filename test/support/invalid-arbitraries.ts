@@ -67,6 +67,7 @@ const CROSS_FIELD_BREAKERS: [string, Breaker][] = [
   ['a backend URL elsewhere behind the NetworkPolicies', (v) => ((v.networkPolicy.enabled = true), (v.config.backendUrl = 'https://api.example.com'), 'config.backendUrl')],
   ['a TLS certificate without a host', (v) => ((v.frontend.ingress.host = ''), (v.frontend.ingress.tlsSecretName = 'tls'), 'frontend.ingress.tlsSecretName')],
   ['the Next.js cache on the tmp volume', (v) => ((v.frontend.nextCachePath = '/tmp/'), 'frontend.nextCachePath')],
+  ['a kagent write tool listed twice', (v) => ((v.aiops.kagent.writeTools = ['k8s_scale', 'k8s_scale']), 'aiops.kagent.writeTools[1]')],
 ];
 
 /** Every way we break valid values, by name: each schema leaf, and each cross-field rule. */

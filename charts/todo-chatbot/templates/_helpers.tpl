@@ -230,6 +230,12 @@ app.kubernetes.io/component: test
 {{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
 {{- fail (printf "frontend.ingress.tlsSecretName: expected \"\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
 {{- end -}}
+{{- $tools := .Values.aiops.kagent.writeTools -}}
+{{- range $index, $tool := $tools -}}
+{{- if has $tool (slice $tools 0 $index) -}}
+{{- fail (printf "aiops.kagent.writeTools[%d]: expected each tool once, got %q twice" $index $tool) -}}
+{{- end -}}
+{{- end -}}
 {{- if eq (regexReplaceAll "\\/+$" .Values.frontend.nextCachePath "") "/tmp" -}}
 {{- fail (printf "frontend.nextCachePath: expected a path other than \"/tmp\", where the tmp volume is mounted (the API server refuses two volumes on one path), got %q" .Values.frontend.nextCachePath) -}}
 {{- end -}}

@@ -183,6 +183,12 @@ ${releaseChecks()}
 {{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
 {{- fail (printf "frontend.ingress.tlsSecretName: expected \\"\\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
 {{- end -}}
+{{- $tools := .Values.aiops.kagent.writeTools -}}
+{{- range $index, $tool := $tools -}}
+{{- if has $tool (slice $tools 0 $index) -}}
+{{- fail (printf "aiops.kagent.writeTools[%d]: expected each tool once, got %q twice" $index $tool) -}}
+{{- end -}}
+{{- end -}}
 {{- if eq (regexReplaceAll ${JSON.stringify(TRAILING_SLASHES.source)} .Values.frontend.nextCachePath "") ${JSON.stringify(TMP_PATH)} -}}
 {{- fail (printf ${JSON.stringify(`frontend.nextCachePath: ${NEXT_CACHE_ON_TMP_MESSAGE}, got %q`)} .Values.frontend.nextCachePath) -}}
 {{- end -}}
