@@ -51,6 +51,18 @@ describe('npm run synth (the real process)', () => {
     expect(readdirSync(out)).toContain('20-todo-chatbot.yaml');
   });
 
+  it('prints nothing on stderr for values the YAML library warns about, and one line for a refusal (no library warning after it)', () => {
+    const { dir, args } = workspace();
+    // `{{ .Values }}` reads as a mapping key with a mapping in it, a local tag cannot be resolved,
+    // `!!float 1` is a whole number: each made the library print a warning of its own.
+    writeFileSync(join(dir, 'quiet.yaml'), 'config:\n  corsOrigins: "{{ .Values }}"\n  extra:\n    MINE: !mine text\nbackend:\n  replicas: !!float 2\n');
+    const quiet = run([...args, '-f', join(dir, 'quiet.yaml')]);
+    expect({ status: quiet.status, stderr: quiet.stderr }).toEqual({ status: 0, stderr: '' });
+    writeFileSync(join(dir, 'loud.yaml'), 'config:\n  corsOrigins: "{{ .Values }}"\nbackend:\n  replicas: !!int two\n');
+    const refused = run([...args, '-f', join(dir, 'loud.yaml')]);
+    expect({ status: refused.status, lines: refused.stderr.trimEnd().split('\n').length }).toEqual({ status: 1, lines: 1 });
+  });
+
   it('creates the Secret from the environment only, alone in a 0600 file, and never leaks it anywhere else', () => {
     const { dir, out, charts, args } = workspace();
     writeFileSync(join(dir, 'secret.yaml'), 'secret:\n  create: true\n');
@@ -199,10 +211,14 @@ const malformed: [string, string, RegExp][] = [
   ['too many config entries', `config:\n  extra:\n${Array.from({ length: 101 }, (_, i) => `    K${i}: v`).join('\n')}\n`, /^config\.extra: expected a mapping of at most 100 entries, got \{"K0":"v",/],
   ['not YAML', 'backend: [1, 2\n', /not valid YAML/],
   ['a list at the top', '- 1\n- 2\n', /expected a mapping of values at the top level, got a list/],
-  ['two documents (Helm 3 reads the first, Helm 4 the last)', 'backend:\n  replicas: 2\n---\nbackend:\n  replicas: 3\n', /^expected one YAML document, got a second one/],
+  ['two documents (Helm 3 reads the first, Helm 4 merges them)', 'backend:\n  replicas: 2\n---\nbackend:\n  replicas: 3\n', /^expected one YAML document, got a second one/],
   ['a YAML directive (Helm 4 cannot read it)', '%YAML 1.1\n---\nbackend: {}\n', /^expected no YAML directive, got "%YAML"/],
   ['an alias bomb', BILLION_LAUGHS, /resource exhaustion/],
-  ['duplicate keys', 'backend: {}\nbackend: {}\n', /not valid YAML: Map keys must be unique/],
+  ['duplicate keys', 'backend: {}\nbackend: {}\n', /expected each key once in a mapping, got "backend" again/],
+  ['one key in two spellings (Helm keeps one of them)', 'config:\n  extra:\n    yes: a\n    true: b\n', /^expected each key once in a mapping, got "true" again \(Helm would keep only one of them\)$/],
+  ['a null key (Helm cannot read it)', 'config:\n  extra:\n    ~: a\n', /^expected a key of text, a number or a boolean, got null \(Helm cannot read it\)$/],
+  ['a list as a key (Helm cannot read it)', '? [a]\n: 1\n', /^expected a key of text, a number or a boolean, got a list/],
+  ['a line that starts with --- and goes on (Helm 4 splits there)', 'config:\n  corsOrigins: "a\n---b"\n', /^expected a line that starts with --- to be a document separator/],
   ['requests over limits', 'backend:\n  resources:\n    requests:\n      memory: 2Gi\n', /^backend\.resources\.requests\.memory: expected at most the limit "512Mi", got "2Gi"$/],
   ['a __proto__ key', '__proto__:\n  polluted: true\n', /^\["__proto__"\]: unknown key|^__proto__: unknown key/],
 ];
@@ -239,7 +255,9 @@ describe('output folders the synth cannot use: one line, exit 1, nothing written
   ])('shows a value holding a %s escaped, so each error stays one line', (_name, character, escaped) => {
     const { dir, args } = workspace();
     const values = join(dir, 'values.json');
-    writeFileSync(values, JSON.stringify({ backend: { image: { tag: `a${character}b` } }, config: { extra: { [`K${character}`]: 'v' } } }));
+    // Written as JSON escapes: raw in a file, go-yaml (and so the synth) reads NEL, LS and PS as line breaks.
+    const json = JSON.stringify({ backend: { image: { tag: `a${character}b` } }, config: { extra: { [`K${character}`]: 'v' } } });
+    writeFileSync(values, json.replace(/[\u0085\u2028\u2029]/g, (raw) => `\\u${raw.charCodeAt(0).toString(16).padStart(4, '0')}`));
     const result = cli([...args, '-f', values]);
     expect(result.code).toBe(1);
     const lines = result.stderr.split(/\r\n|[\n\r\u0085\u2028\u2029]/).filter(Boolean);
@@ -284,7 +302,7 @@ describe('bad input never half-writes and never crashes', () => {
     const { dir, args } = workspace();
     const file = join(dir, 'repeated.yaml');
     writeFileSync(file, 'backend:\n  replicas: 1\n  replicas: 2\n');
-    expect(cli([...args, '-f', file]).stderr).toBe(`error: ${file}:3:3: not valid YAML: Map keys must be unique\n`);
+    expect(cli([...args, '-f', file]).stderr).toBe(`error: ${file}:3:3: expected each key once in a mapping, got "replicas" again (Helm would keep only one of them)\n`);
   });
 
   it('a missing file is one clear line', () => {

@@ -25,7 +25,9 @@ function ambiguousWhenPlain(text: string): boolean {
   // Parsing is the slow part, and most text is plainly a name.
   if (PLAIN_SAFE.test(text)) return false;
   try {
-    return (['1.1', '1.2'] as const).some((version) => parse(text, { version }) !== text);
+    // A reading that warns (`{{ .Values }}` reads as a mapping key) is a reading other than this text;
+    // the warning itself is not for the user's terminal.
+    return (['1.1', '1.2'] as const).some((version) => parse(text, { version, logLevel: 'error' }) !== text);
   } catch {
     return true;
   }

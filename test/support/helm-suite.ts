@@ -117,10 +117,10 @@ export function helmSuite(major: Helm['major']): void {
         expect(rendered).toEqual(raw);
       });
 
-      it('refuses a file of several documents, which Helm 3 and Helm 4 read differently (the first, the last)', () => {
+      it('refuses a file of several documents, which Helm 3 and Helm 4 read differently (the first, all merged)', () => {
         const file = join(scratch, 'two-documents.yaml');
         writeFileSync(file, 'backend:\n  replicas: 2\n---\nbackend:\n  replicas: 3\n');
-        expect(() => loadSettings({ valuesFiles: [file] })).toThrow(`${file}:3:1: expected one YAML document, got a second one (Helm 3 would read the first, Helm 4 the last): use one file per document`);
+        expect(() => loadSettings({ valuesFiles: [file] })).toThrow(`${file}:3:1: expected one YAML document, got a second one (Helm 3 would read only the first, Helm 4 merge them): use one file per document`);
         const replicas = find(parseManifests(runHelm(helm, ['template', 'todo-chatbot', chartDir, '-f', file]).stdout), 'Deployment', 'todo-chatbot-backend').spec.replicas;
         expect(replicas).toBe(major === 3 ? 2 : 3);
       });
