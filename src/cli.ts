@@ -5,11 +5,12 @@
  */
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from './config/errors';
+import { ConfigError, describeIssues } from './config/errors';
+import { schemaAt, valuesJsonSchema } from './config/json-schema';
 import { DEFAULT_RELEASE, loadSettings } from './config/load';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from './config/profiles';
 import { SECRET_ENV } from './config/rules';
-import { SECRET_ENV_BY_FIELD, SECRET_FIELDS } from './config/schema';
+import { SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField, secretValuesSchema } from './config/schema';
 import { SecretValues } from './constructs/secret';
 import { CHART_NAME } from './model/names';
 import { foreignEntries, outputFolderProblem, replaceFolder } from './outputs/write';
@@ -86,7 +87,15 @@ function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
   if (missing.length > 0) {
     throw new ConfigError([`secret.create: true needs the environment variables ${missing.join(', ')} (set, non-empty); they are never read from files`]);
   }
-  return Object.fromEntries(SECRET_FIELDS.map((field) => [field, env[SECRET_ENV_BY_FIELD[field]] ?? ''])) as SecretValues;
+  const values = Object.fromEntries(SECRET_FIELDS.map((field) => [field, env[SECRET_ENV_BY_FIELD[field]] ?? '']));
+  const parsed = secretValuesSchema.safeParse(values);
+  if (!parsed.success) {
+    // The rules of secret.values in a values file, each line naming the variable the user set; the
+    // schema marks these values writeOnly, so no line shows one.
+    const lines = describeIssues(parsed.error.issues, schemaAt(valuesJsonSchema(), ['secret', 'values'])!, values);
+    throw new ConfigError(lines.map((line) => line.replace(/^\w+/, (field) => SECRET_ENV_BY_FIELD[field as SecretField])));
+  }
+  return parsed.data;
 }
 
 export interface CliIo {

@@ -154,6 +154,17 @@ describe('synth command line', () => {
     expect(stderr).toBe('error: secret.create: true needs the environment variables OPENAI_API_KEY, BETTER_AUTH_SECRET (set, non-empty); they are never read from files\n');
   });
 
+  it.each([
+    ['a line separator', `${SECRETS.OPENAI_API_KEY}\u2028more`],
+    ['more than 4096 characters', SECRETS.OPENAI_API_KEY.repeat(200)],
+  ])('checks secrets from the environment by the rules of secret.values (%s), naming the variable and never showing the value', (_name, openaiApiKey) => {
+    const { dir, out, args } = workspace();
+    writeFileSync(join(dir, 'v.yaml'), 'secret:\n  create: true\n');
+    const { code, stderr } = cli([...args, '-f', join(dir, 'v.yaml')], { ...SECRETS, OPENAI_API_KEY: openaiApiKey });
+    expect({ code, stderr }).toEqual({ code: 1, stderr: 'error: OPENAI_API_KEY: expected a string without the line separators U+0085, U+2028 and U+2029 (at most 4096 characters), got text (not shown: a secret value)\n' });
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('refuses secret values in a values file', () => {
     const { dir, args } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'secret:\n  values:\n    openaiApiKey: sk-abc\n');

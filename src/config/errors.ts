@@ -41,6 +41,12 @@ export function show(value: unknown): string {
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
+/** A secret value (`writeOnly` in the schema) in words that do not show it: only what kind it is. */
+export function withheld(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'text' : typeof value === 'object' ? 'a mapping' : `a ${typeof value}`;
+  return `${kind} (not shown: a secret value)`;
+}
+
 function range(node: JsonSchema): string {
   const { minimum: min, maximum: max } = node;
   if (min !== undefined && max !== undefined) return ` from ${min} to ${max}`;
@@ -98,6 +104,7 @@ export function describeIssues(issues: readonly core.$ZodIssue[], root: JsonSche
       return `${formatPath(path)}: expected a key that is ${allowed}, got ${show(issue.path[issue.path.length - 1])}`;
     }
     const allowed = node ? describeAllowed(node) : issue.message;
-    return `${formatPath(path)}: expected ${allowed}, got ${show(valueAt(input, issue.path))}`;
+    const value = valueAt(input, issue.path);
+    return `${formatPath(path)}: expected ${allowed}, got ${node && nonNull(node).writeOnly ? withheld(value) : show(value)}`;
   });
 }

@@ -21,6 +21,7 @@ export interface JsonSchema {
   minItems?: number;
   maxItems?: number;
   required?: string[];
+  writeOnly?: boolean;
   [keyword: string]: unknown;
 }
 

@@ -127,10 +127,18 @@ const secretKeys = z.strictObject({
   betterAuthSecret: text(formats.secretKey).describe('Key holding the Better Auth signing secret (`BETTER_AUTH_SECRET`).'),
 });
 
-const secretValues = z.strictObject({
-  databaseUrl: freeText().describe('Neon Postgres connection string.'),
-  openaiApiKey: freeText().describe('OpenAI API key.'),
-  betterAuthSecret: freeText().describe('Better Auth signing secret.'),
+/**
+ * A secret value: `writeOnly` in the schema (JSON Schema's word for a value that is never shown), so
+ * no message of the synth's or the chart's shows it, and the chart leaves its pattern to a check of
+ * its own (Helm's pattern message would echo the value).
+ */
+const secretText = (description: string) => freeText().describe(description).meta({ writeOnly: true });
+
+/** The Secret's values: from a values file for the chart, from the environment for the raw synth. */
+export const secretValuesSchema = z.strictObject({
+  databaseUrl: secretText('Neon Postgres connection string.'),
+  openaiApiKey: secretText('OpenAI API key.'),
+  betterAuthSecret: secretText('Better Auth signing secret.'),
 });
 
 /** The kagent tool server's tools that change the cluster and that the Agent may be given (`aiops.kagent.writeTools`). */
@@ -175,7 +183,7 @@ export const valuesSchema = z
         create: z.boolean().describe('Create the Secret from `secret.values`. When false, create it yourself (see NOTES) or name it in `existingSecret`.'),
         existingSecret: text(orEmpty(formats.dnsSubdomain)).describe('Name of a Secret you created; empty means `<release>-secrets`.'),
         keys: secretKeys.describe('Key names inside the Secret.'),
-        values: secretValues.describe('Secret values, used only when `create` is true. Pass them with `--set` at install time; never commit them.'),
+        values: secretValuesSchema.describe('Secret values, used only when `create` is true. Pass them with `--set` at install time; never commit them.'),
       })
       .describe('The Secret with DATABASE_URL, OPENAI_API_KEY and BETTER_AUTH_SECRET (AD-5).'),
     networkPolicy: z

@@ -117,6 +117,29 @@ export function helmSuite(major: Helm['major']): void {
         expect(rendered).toEqual(raw);
       });
 
+      it('never shows a secret value, whatever is wrong with it: Helm refuses each and the synth too, with the same line where both write one', () => {
+        const marker = 'sk-proj-MARKER';
+        const wrong = [424242424242, `${marker}\u2028x`, [marker], { key: marker }, marker.repeat(300), true];
+        for (const [index, openaiApiKey] of wrong.entries()) {
+          const file = join(scratch, `secret-${index}.yaml`);
+          // The separator written as an escape: raw, it is a line break to both readers.
+          writeFileSync(file, JSON.stringify({ secret: { create: true, values: { databaseUrl: 'postgresql://u@h/db', openaiApiKey, betterAuthSecret: 'x' } } }).replace(/\u2028/g, '\\u2028'));
+          const shown = typeof openaiApiKey === 'string' ? marker : String(openaiApiKey);
+          let refusal = '';
+          try {
+            loadSettings({ valuesFiles: [file] });
+          } catch (error) {
+            if (!(error instanceof ConfigError)) throw error;
+            refusal = error.message;
+          }
+          const run = runHelm(helm, ['template', 'todo-chatbot', chartDir, '-f', file]);
+          expect({ index, refusal: /^secret\.values\.openaiApiKey: expected /.test(refusal), shown: refusal.includes(shown) }).toEqual({ index, refusal: true, shown: false });
+          expect({ index, status: run.status === 0, shown: run.stderr.includes(shown) || run.stdout.includes(shown) }).toEqual({ index, status: false, shown: false });
+          // The pattern is the chart's own check: Helm prints the synth's line.
+          if (typeof openaiApiKey === 'string' && openaiApiKey.length <= 4096) expect(run.stderr).toContain(refusal);
+        }
+      });
+
       it('refuses a file of several documents, which Helm 3 and Helm 4 read differently (the first, all merged)', () => {
         const file = join(scratch, 'two-documents.yaml');
         writeFileSync(file, 'backend:\n  replicas: 2\n---\nbackend:\n  replicas: 3\n');

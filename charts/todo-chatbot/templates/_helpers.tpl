@@ -145,6 +145,15 @@ app.kubernetes.io/component: test
 {{- if or (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" .Release.Namespace)) (gt (len .Release.Namespace) 63) -}}
 {{- fail (printf "--namespace: expected a DNS-1123 label of at most 63 characters (lowercase letters, digits and \"-\"), got %q" .Release.Namespace) -}}
 {{- end -}}
+{{- if not (regexMatch "^[^\u0085\u2028\u2029]*$" .Values.secret.values.databaseUrl) -}}
+{{- fail "secret.values.databaseUrl: expected a string without the line separators U+0085, U+2028 and U+2029 (at most 4096 characters), got text (not shown: a secret value)" -}}
+{{- end -}}
+{{- if not (regexMatch "^[^\u0085\u2028\u2029]*$" .Values.secret.values.openaiApiKey) -}}
+{{- fail "secret.values.openaiApiKey: expected a string without the line separators U+0085, U+2028 and U+2029 (at most 4096 characters), got text (not shown: a secret value)" -}}
+{{- end -}}
+{{- if not (regexMatch "^[^\u0085\u2028\u2029]*$" .Values.secret.values.betterAuthSecret) -}}
+{{- fail "secret.values.betterAuthSecret: expected a string without the line separators U+0085, U+2028 and U+2029 (at most 4096 characters), got text (not shown: a secret value)" -}}
+{{- end -}}
 {{- $reservedEnv := dict "backend" (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") "frontend" (list "PORT" "HOSTNAME" "NEXT_TELEMETRY_DISABLED" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}

@@ -1,6 +1,8 @@
 import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, NEXT_CACHE_ON_TMP_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
 import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from '../../config/environment';
 import { COMPONENTS, RELEASE_RULES, releaseProblemLine, SECRET_FIELDS } from '../../config/schema';
+import { describeAllowed, withheld } from '../../config/errors';
+import { JsonSchema, nonNull, schemaAt, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
@@ -83,6 +85,33 @@ function releaseChecks(): string {
   return checks.join('\n');
 }
 
+/** The settings no message may show (`writeOnly`) that have a pattern: Helm's pattern message echoes the value. */
+function withheldPatterns(schema: JsonSchema): { path: string[]; node: JsonSchema & { pattern: string } }[] {
+  return schemaLeaves(schema).flatMap(({ path, node }) => {
+    const leaf = nonNull(node);
+    return leaf.writeOnly && leaf.pattern !== undefined ? [{ path, node: leaf as JsonSchema & { pattern: string } }] : [];
+  });
+}
+
+/** `values.schema.json` as Helm gets it: a writeOnly value keeps its type and length, and its pattern is checked by the chart. */
+export function chartValuesSchema(schema: JsonSchema): JsonSchema {
+  const copy = structuredClone(schema);
+  for (const { path } of withheldPatterns(copy)) delete nonNull(schemaAt(copy, path)!).pattern;
+  return copy;
+}
+
+/** The patterns taken out of the chart's schema, checked with the synth's line, which shows no value. */
+function withheldChecks(): string {
+  return withheldPatterns(valuesJsonSchema())
+    .map(({ path, node }) => {
+      // Written as \u escapes: the template file stays free of raw line separators.
+      const pattern = JSON.stringify(node.pattern).replace(/[\u0080-\u009f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      const line = `${path.join('.')}: expected ${describeAllowed(node)}, got ${withheld('')}`;
+      return `{{- if not (regexMatch ${pattern} .Values.${path.join('.')}) -}}\n{{- fail ${JSON.stringify(line)} -}}\n{{- end -}}`;
+    })
+    .join('\n');
+}
+
 /**
  * The cross-field rules of src/config/rules.ts, in the same order and with the same messages, so
  * `helm install` refuses what the raw synth refuses.
@@ -98,6 +127,7 @@ export function validateHelper(): string {
 
 {{- define "${VALIDATE_HELPER}" -}}
 ${releaseChecks()}
+${withheldChecks()}
 {{- $reservedEnv := ${reservedByComponent} -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $resources := (index $.Values $component).resources -}}
