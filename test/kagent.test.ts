@@ -1,9 +1,11 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../src/config/errors';
 import { loadSettings, validateValues } from '../src/config/load';
+import { Release, releaseSchema } from '../src/config/schema';
 import { COMMON_FAILURES } from '../src/constructs/kagent-agent';
 import { IMPORTED_CRDS, importBindings } from '../src/imports/crd-bindings';
 import { synthObjects } from '../src/outputs/raw';
@@ -11,10 +13,10 @@ import { CEL_RULES, crdProblems, crdVersions, isImportedKind } from '../src/vali
 
 const ROOT = join(__dirname, '..');
 
-function agentOf(kagent: object = {}): any {
+function agentOf(kagent: object = {}, release: Partial<Release> = {}): any {
   const settings = loadSettings({ profile: 'cloud' });
   const values = { ...settings.values, aiops: { kagent: { ...settings.values.aiops.kagent, enabled: true, writeTools: ['k8s_scale'], ...kagent } } };
-  return (synthObjects({ ...settings, values: validateValues(values) }) as any[]).find((object) => object.kind === 'Agent');
+  return (synthObjects({ ...settings, release: { ...settings.release, ...release }, values: validateValues(values) }) as any[]).find((object) => object.kind === 'Agent');
 }
 
 describe('typed bindings (imports/)', () => {
@@ -146,10 +148,32 @@ describe("the Agent's knowledge", () => {
 
   it('lives in kagent\'s namespace, where its ModelConfig and tool server are resolved', () => {
     const agent = agentOf({ namespace: 'ai-ops' });
-    expect(agent.metadata).toMatchObject({ name: 'todo-chatbot-doctor', namespace: 'ai-ops' });
+    expect(agent.metadata).toMatchObject({ name: 'todo-chatbot-todo-chatbot-099bd83c-doctor', namespace: 'ai-ops' });
     expect(agent.spec.declarative.tools[0].mcpServer.namespace).toBeUndefined();
     // The CRD says so of the ModelConfig; a tool server in another namespace would need allowedNamespaces on its side.
     expect(schemaAt('spec.declarative.modelConfig').description).toContain('Must be in the same namespace as the Agent.');
+  });
+
+  it('is named for its deployment alone: two releases or namespaces never share an Agent (fast-check), and the name says whose', () => {
+    const name = fc.stringMatching(/^[a-z]([a-z0-9-]{0,50}[a-z0-9])?$/);
+    const pairs = fc.uniqueArray(fc.record({ name, namespace: name.filter((namespace) => releaseSchema.shape.namespace.safeParse(namespace).success) }), {
+      minLength: 2,
+      maxLength: 4,
+      selector: ({ name: release, namespace }) => `${namespace}/${release}`,
+    });
+    // Hyphens in either part, and long names cut to fit, are where readable names alone collide.
+    const ambiguous = [{ name: 'a-b', namespace: 'c' }, { name: 'a', namespace: 'b-c' }];
+    fc.assert(
+      fc.property(pairs, (releases) => {
+        const names = releases.map((release) => agentOf({}, release).metadata.name as string);
+        expect(new Set(names).size).toBe(releases.length);
+        for (const [index, agentName] of names.entries()) {
+          expect(agentName).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
+          expect(agentName.startsWith(releases[index].name.slice(0, 20))).toBe(true);
+        }
+      }),
+      { examples: [[ambiguous]], numRuns: 60 },
+    );
   });
 
   it('refuses a tool that is not one of the write tools it knows, with one line', () => {

@@ -210,7 +210,7 @@ export const valuesSchema = z
       .strictObject({
         kagent: z
           .strictObject({
-            enabled: z.boolean().describe('Ship `<release>-doctor`, a kagent Agent that knows this deployment (needs kagent v0.9 and its CRDs in the cluster).'),
+            enabled: z.boolean().describe('Ship `<release>-<namespace>-<hash>-doctor`, a kagent Agent that knows this deployment, one per release and namespace (needs kagent v0.9 and its CRDs in the cluster).'),
             namespace: text(formats.dnsLabel, 63).describe(
               "Namespace kagent runs in. The Agent goes there too: kagent resolves an Agent's ModelConfig in the Agent's own namespace.",
             ),

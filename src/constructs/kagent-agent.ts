@@ -3,7 +3,7 @@ import { CONFIG_MAP_ENV } from '../config/environment';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, configMapName, imageReference, labels, secretName, suffixedName } from '../model/names';
+import { componentName, configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/names';
 import type { AgentProps } from '../../imports/kagent.dev';
 import { HTTP_PORT_NAME } from './deployment';
 
@@ -34,9 +34,10 @@ export interface KagentAgentProps {
 }
 
 /**
- * `<release>-doctor`: a Declarative kagent Agent (`aiops.kagent.enabled`) whose system message is this
- * deployment, generated from the same model as the objects it describes. It lives in kagent's namespace,
- * where kagent resolves its ModelConfig, and reads the app's namespace through the tool server.
+ * `<release>-<namespace>-<hash>-doctor`: a Declarative kagent Agent (`aiops.kagent.enabled`) whose system
+ * message is this deployment, generated from the same model as the objects it describes. It lives in
+ * kagent's namespace, where kagent resolves its ModelConfig, and reads the app's namespace through the
+ * tool server; its name is this deployment's alone, so two releases or namespaces never share one.
  */
 export class KagentAgent extends Construct {
   constructor(scope: Construct, id: string, { ctx }: KagentAgentProps) {
@@ -46,7 +47,7 @@ export class KagentAgent extends Construct {
       kubeObject<AgentProps>(this, {
         apiVersion: KAGENT_AGENT_API_VERSION,
         kind: 'Agent',
-        metadata: { name: suffixedName(ctx, 'doctor'), namespace: kagent.namespace, labels: labels(ctx) },
+        metadata: { name: sharedNamespaceName(ctx, 'doctor'), namespace: kagent.namespace, labels: labels(ctx) },
         body: {
           spec: {
             type: 'Declarative',

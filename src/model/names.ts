@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Component } from '../config/schema';
 import type { ModelContext } from './context';
 
@@ -36,6 +37,26 @@ export function suffixedName(ctx: ModelContext, suffix: string): string {
     () => `${truncateDnsLabel(name, room)}-${suffix}`,
     `printf "%s-${suffix}" (include "${CHART_NAME}.fullname" . | trunc ${room} | trimSuffix "-")`,
   );
+}
+
+/** Hex digits of the hash that keeps a name outside the release's namespace unique. */
+const OWNER_HASH_LENGTH = 8;
+
+/**
+ * `<fullname>-<namespace>-<hash>-<suffix>` for an object in a namespace shared by many deployments
+ * (the kagent Agent, in kagent's): the name says whose it is, and the hash of namespace and fullname
+ * keeps two deployments apart however the readable part is cut or its hyphens fall (`a-b` in `c`,
+ * `a` in `b-c`).
+ */
+export function sharedNamespaceName(ctx: ModelContext, suffix: string): string {
+  const room = 63 - suffix.length - OWNER_HASH_LENGTH - 2;
+  return ctx.helper(`${CHART_NAME}.${suffix}.fullname`, () => {
+    const name = fullname(ctx);
+    return ctx.template(
+      () => `${truncateDnsLabel(`${name}-${ctx.release.namespace}`, room)}-${createHash('sha256').update(`${ctx.release.namespace}/${name}`).digest('hex').slice(0, OWNER_HASH_LENGTH)}-${suffix}`,
+      `printf "%s-%s-${suffix}" (printf "%s-%s" (include "${CHART_NAME}.fullname" .) .Release.Namespace | trunc ${room} | trimSuffix "-") (printf "%s/%s" .Release.Namespace (include "${CHART_NAME}.fullname" .) | sha256sum | trunc ${OWNER_HASH_LENGTH})`,
+    );
+  });
 }
 
 export function configMapName(ctx: ModelContext): string {

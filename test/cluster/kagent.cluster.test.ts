@@ -8,7 +8,8 @@ import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
 const KAGENT_NAMESPACE = 'kagent';
-const AGENT = 'todo-chatbot-doctor';
+// The release's fullname and namespace, and a hash of both (src/model/names.ts: sharedNamespaceName).
+const AGENT = 'todo-chatbot-todo-chatbot-099bd83c-doctor';
 
 /** The doctor Agent with a write tool, so requireApproval is there for the API server's CEL rule to judge. */
 const KAGENT_VALUES = { aiops: { kagent: { enabled: true, writeTools: ['k8s_scale'] } } };
@@ -53,6 +54,25 @@ describe(`kagent v0.9.12's Agent CRD on Kubernetes ${process.env.CLUSTER_VERSION
     expect(storedAgent().metadata.labels['app.kubernetes.io/managed-by']).toBe('Helm');
     expect(helm(which, ['uninstall', RELEASE, '-n', NAMESPACE, '--wait'])).toMatchObject({ status: 0 });
     expect(kubectl(['get', 'agents.kagent.dev', AGENT, '-n', KAGENT_NAMESPACE]).stderr).toContain('NotFound');
+  });
+
+  it('one release name in two namespaces: each gets an Agent of its own, and uninstalling one leaves the other', () => {
+    const [which] = HELMS;
+    const other = `${NAMESPACE}-other`;
+    try {
+      for (const namespace of [NAMESPACE, other]) {
+        helmNamespaceWithSecret(namespace);
+        expect(helm(which, ['install', RELEASE, tgz, '-n', namespace, '-f', valuesFile, '--wait', '--timeout', '180s'])).toMatchObject({ status: 0, stderr: '' });
+      }
+      const agents = () => (kubectlJson(['get', 'agents.kagent.dev', '-n', KAGENT_NAMESPACE]).items as { metadata: { name: string } }[]).map(({ metadata }) => metadata.name).sort();
+      expect(agents()).toHaveLength(2);
+      expect(agents()).toContain(AGENT);
+      expect(helm(which, ['uninstall', RELEASE, '-n', NAMESPACE, '--wait'])).toMatchObject({ status: 0 });
+      expect(agents()).toEqual([expect.stringMatching(new RegExp(`^${RELEASE}-${other}-[0-9a-f]{8}-doctor$`))]);
+    } finally {
+      helm(which, ['uninstall', RELEASE, '-n', other, '--wait']);
+      deleteNamespace(other);
+    }
   });
 
   it.each([

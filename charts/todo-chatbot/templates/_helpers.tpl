@@ -32,6 +32,10 @@ app.kubernetes.io/component: backend
 {{ include "todo-chatbot.fullname" . }}-config
 {{- end }}
 
+{{- define "todo-chatbot.doctor.fullname" -}}
+{{ printf "%s-%s-doctor" (printf "%s-%s" (include "todo-chatbot.fullname" .) .Release.Namespace | trunc 47 | trimSuffix "-") (printf "%s/%s" .Release.Namespace (include "todo-chatbot.fullname" .) | sha256sum | trunc 8) }}
+{{- end }}
+
 {{- define "todo-chatbot.frontend.fullname" -}}
 {{ include "todo-chatbot.fullname" . }}-frontend
 {{- end }}
