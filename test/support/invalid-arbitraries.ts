@@ -4,6 +4,8 @@ import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../src/c
 import { Settings } from '../../src/config/load';
 import { QUANTITY_CEILING } from '../../src/config/rules';
 import { COMPONENTS, Values } from '../../src/config/schema';
+import { CHART_NAME } from '../../src/model/names';
+import { VALIDATE_TEMPLATE } from '../../src/outputs/helm/validate';
 import { settingsArbitrary } from './arbitraries';
 
 /** Values with one of our rules broken on purpose; returns the field it is about. */
@@ -100,12 +102,16 @@ export function sameField(a: string, b: string): boolean {
   return x === y || x.startsWith(`${y}.`) || y.startsWith(`${x}.`);
 }
 
-/** The fields a refusal names: our `error: path: ...` lines, Helm 3's `- path: ...`, Helm 4's `at '/path'`, and `fail` lines. */
+/**
+ * The fields a refusal names: our `error: path: ...` lines, Helm 3's `- path: ...`, Helm 4's `at '/path'`,
+ * and `fail` lines, which count only from the checks' own template (a refusal that names another template
+ * names no field).
+ */
 export function fieldsNamed(stderr: string): string[] {
   return [
     ...[...stderr.matchAll(/^(?:error: )?([A-Za-z][\w.[\]"-]*): /gm)].map(([, path]) => path),
     ...[...stderr.matchAll(/^\s*- ([A-Za-z][\w.]*): /gm)].map(([, path]) => path),
     ...[...stderr.matchAll(/at '(\/[^']*)'/g)].map(([, path]) => path),
-    ...[...stderr.matchAll(/execution error at \([^)]*\): ([\w.[\]"-]+): /g)].map(([, path]) => path),
+    ...[...stderr.matchAll(new RegExp(`execution error at \\(${CHART_NAME}/${VALIDATE_TEMPLATE}:[^)]*\\): ([\\w.[\\]"-]+): `, 'g'))].map(([, path]) => path),
   ].filter((path) => !['Error', 'todo-chatbot'].includes(path));
 }

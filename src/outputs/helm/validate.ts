@@ -6,6 +6,8 @@ import { JsonSchema, nonNull, schemaAt, schemaLeaves, valuesJsonSchema } from '.
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
+/** The template that runs the checks, and so the one Helm names when one fails. */
+export const VALIDATE_TEMPLATE = 'templates/validate.yaml';
 const CPU_HELPER = `${CHART_NAME}.cpuMillicores`;
 const MEMORY_HELPER = `${CHART_NAME}.memoryBytes`;
 const WHOLE_SUFFIX_HELPER = `${CHART_NAME}.largestWholeSuffix`;
