@@ -165,6 +165,27 @@ describe('synth command line', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  (process.platform === 'win32' ? it.skip : it).each([['077', 0o077], ['000', 0o000], ['022', 0o022]])('writes files 0644 (the Secret 0600) and folders 0755 whatever the umask (%s), the folders it makes on the way too', (_name, umask) => {
+    const { dir } = workspace();
+    writeFileSync(join(dir, 'v.yaml'), 'secret:\n  create: true\n');
+    const before = process.umask(umask);
+    try {
+      expect(cli(['--out', join(dir, 'made', 'on', 'the', 'way'), '--charts', join(dir, 'charts'), '-f', join(dir, 'v.yaml')], SECRETS).code).toBe(0);
+    } finally {
+      process.umask(before);
+    }
+    // Each mode the synth wrote, by kind: the Secret's file, other files, folders.
+    const modes = (folder: string): string[] =>
+      readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+        const path = join(folder, entry.name);
+        const mode = (statSync(path).mode & 0o777).toString(8);
+        if (entry.isDirectory()) return [`folder ${mode}`, ...modes(path)];
+        return path === join(dir, 'v.yaml') ? [] : [`${entry.name === '10-secret.yaml' ? 'Secret' : 'file'} ${mode}`];
+      });
+    expect([...new Set(modes(dir))].sort()).toEqual(['Secret 600', 'file 644', 'folder 755']);
+    rmSync(dir, { recursive: true });
+  });
+
   it('refuses secret values in a values file', () => {
     const { dir, args } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'secret:\n  values:\n    openaiApiKey: sk-abc\n');

@@ -35,6 +35,13 @@ export function outputFolderProblem(path: string): string | undefined {
 }
 
 /**
+ * One rule for what the synth writes, whatever the umask: files 0644 (a file may ask for less, as the
+ * Secret's 0600 does), folders 0755, as in the packaged chart. The same input gives the same tree.
+ */
+const FILE_MODE = 0o644;
+const FOLDER_MODE = 0o755;
+
+/**
  * Replaces the folder `target` with exactly `files`. They are written to a sibling staging folder
  * first and swapped in by rename, so a failure never leaves a half-written folder behind.
  */
@@ -44,14 +51,20 @@ export function replaceFolder(target: string, files: ReadonlyMap<string, OutputF
   const previous = `${target}.tmp-old-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
+    // Folders made on the way (`--out a/b/dist`) follow the same rule.
+    const firstMade = mkdirSync(dirname(target), { recursive: true });
+    if (firstMade !== undefined) for (let folder = dirname(target); folder.length >= firstMade.length; folder = dirname(folder)) chmodSync(folder, FOLDER_MODE);
+    const folders = new Set([staging]);
     for (const [path, file] of files) {
-      const { content, mode = 0o644 } = typeof file === 'string' ? { content: file } : file;
+      const { content, mode = FILE_MODE } = typeof file === 'string' ? { content: file } : file;
       const destination = join(staging, path);
       mkdirSync(dirname(destination), { recursive: true });
+      for (let folder = dirname(destination); folder !== staging; folder = dirname(folder)) folders.add(folder);
       writeFileSync(destination, content, { mode });
       chmodSync(destination, mode); // writeFileSync's mode is masked by the umask
     }
-    mkdirSync(dirname(target), { recursive: true });
+    mkdirSync(staging, { recursive: true });
+    for (const folder of folders) chmodSync(folder, FOLDER_MODE);
     if (existsSync(target)) renameSync(target, previous);
     renameSync(staging, target);
   } finally {
