@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { ConfigError } from '../src/config/errors';
-import { readValuesFile } from '../src/config/load';
+import { loadSettings, readValuesFile } from '../src/config/load';
+import { comparable, rawTemplate } from './support/equivalence';
 import { helms, runHelm } from './support/helm';
+import { parseManifests } from './support/kube';
 
 /*
  * A values file means one thing: the synth reads it as Helm v4 and Helm v3 do. fast-check writes
@@ -18,6 +20,9 @@ import { helms, runHelm } from './support/helm';
  * number of files (CI sets more).
  */
 const RUNS = Number(process.env.VALUES_READING_RUNS ?? (process.env.CI ? 300 : 120));
+/** Files rendered through the whole chart: half as many, each a full `helm template` per Helm. */
+const RENDERED_RUNS = Math.ceil(RUNS / 2);
+const CHART = join(__dirname, '..', 'charts', 'todo-chatbot');
 
 const TAGS = ['!!str', '!!int', '!!float', '!!bool', '!!null', '!!binary', '!!timestamp', '!local'];
 const SCALARS = ['1', '07', '0o17', '0x1F', '1_000', '1.5', '.5', '1e3', '-0', '.inf', '.nan', 'true', 'yes', 'on', 'No', 'y', '~', 'null', '', 'x', 'aGk=', '2001-12-14', '12:30', '+1', '0b101', 'a b'];
@@ -79,6 +84,25 @@ function text({ twins, entries, crlf, indent, nested }: GeneratedFile): string {
   return `${lines.join('\n')}\n`.replace(/\n/g, crlf ? '\r\n' : '\n');
 }
 
+/** The same values written as ConfigMap entries (`config.extra.K0: ...`): the chart's schema and templates judge them too. */
+function configEntriesText({ entries, crlf }: GeneratedFile): string {
+  const pad = '    ';
+  const lines = ['config:', '  extra:', ...entries.map((value, index) => `${pad}K${index}: ${scalar(value, pad)}`)];
+  return `${lines.join('\n')}\n`.replace(/\n/g, crlf ? '\r\n' : '\n');
+}
+
+/**
+ * All readers agree, or Helm's versions disagree with each other and the synth refuses (only a refusal
+ * then means one thing). False when Helm's versions disagreed.
+ */
+function expectAgreement(content: string, outcome: Record<string, unknown>): boolean {
+  const helmReadings = Object.entries(outcome).filter(([reader]) => reader !== 'synth');
+  const helmsAgree = helmReadings.every(([, reading]) => isDeepStrictEqual(reading, helmReadings[0][1]));
+  const expected = helmsAgree ? Object.fromEntries(Object.keys(outcome).map((key) => [key, outcome.synth])) : { ...outcome, synth: 'refused' };
+  expect({ content, outcome }).toEqual({ content, outcome: expected });
+  return helmsAgree;
+}
+
 describe('values files read as Helm reads them (differential, helm v4 and v3)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-reading-'));
   const probe = join(scratch, 'probe');
@@ -121,14 +145,7 @@ describe('values files read as Helm reads them (differential, helm v4 and v3)', 
           counts.repeatedKey++;
           return;
         }
-        const helmReadings = Object.entries(outcome).filter(([reader]) => reader !== 'synth');
-        if (helmReadings.some(([, reading]) => !isDeepStrictEqual(reading, helmReadings[0][1]))) {
-          // Helm's versions read the file differently: only a refusal means one thing.
-          counts.helmsDisagree++;
-          expect({ content, outcome }).toEqual({ content, outcome: { ...outcome, synth: 'refused' } });
-        } else {
-          expect({ content, outcome }).toEqual({ content, outcome: Object.fromEntries(Object.keys(outcome).map((key) => [key, synth])) });
-        }
+        if (!expectAgreement(content, outcome)) counts.helmsDisagree++;
         counts.tags += generated.entries.some(({ tag }) => tag) ? 1 : 0;
         counts.crlf += generated.crlf ? 1 : 0;
         counts.control += generated.entries.some(({ text: value }) => CONTROL.some((control) => value.includes(control))) ? 1 : 0;
@@ -144,5 +161,30 @@ describe('values files read as Helm reads them (differential, helm v4 and v3)', 
     // for repeated keys, which an earlier refusal often hides). Files that Helm's versions read
     // differently are counted, not aimed at: what makes them is what this property looks for.
     for (const [kind, count] of Object.entries(counts)) if (kind !== 'helmsDisagree') expect({ kind, enough: count >= RUNS / (kind === 'repeatedKey' ? 20 : 10) }).toEqual({ kind, enough: true });
+  });
+  it(`render the same objects from ${RENDERED_RUNS} generated files of ConfigMap entries, or all refuse`, () => {
+    const counts = { allRefuse: 0, allAccept: 0, helmsDisagree: 0 };
+    fc.assert(
+      fc.property(file, (generated) => {
+        const content = configEntriesText(generated);
+        writeFileSync(valuesPath, content);
+        const outcome: Record<string, unknown> = {};
+        try {
+          outcome.synth = comparable(rawTemplate(loadSettings({ valuesFiles: [valuesPath] })));
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          outcome.synth = 'refused';
+        }
+        for (const helm of HELMS) {
+          const run = runHelm(helm, ['template', 'todo-chatbot', CHART, '-n', 'todo-chatbot', '--skip-tests', '-f', valuesPath]);
+          outcome[`helm v${helm.major}`] = run.status === 0 ? comparable(parseManifests(run.stdout)) : 'refused';
+        }
+        if (!expectAgreement(content, outcome)) counts.helmsDisagree++;
+        else counts[outcome.synth === 'refused' ? 'allRefuse' : 'allAccept']++;
+      }),
+      { numRuns: RENDERED_RUNS },
+    );
+    process.stdout.write(`values-reading: ${RENDERED_RUNS} files rendered: ${JSON.stringify(counts)}\n`);
+    for (const kind of ['allRefuse', 'allAccept'] as const) expect({ kind, enough: counts[kind] >= RENDERED_RUNS / 10 }).toEqual({ kind, enough: true });
   });
 });
