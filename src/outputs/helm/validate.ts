@@ -1,8 +1,8 @@
 import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, NEXT_CACHE_ON_TMP_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
 import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from '../../config/environment';
 import { COMPONENTS, RELEASE_RULES, releaseProblemLine, SECRET_FIELDS } from '../../config/schema';
-import { describeAllowed, withheld } from '../../config/errors';
-import { JsonSchema, nonNull, schemaAt, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
+import { describeAllowed, oneLine, withheld } from '../../config/errors';
+import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
@@ -98,7 +98,7 @@ function withheldPatterns(schema: JsonSchema): { path: string[]; node: JsonSchem
 /** `values.schema.json` as Helm gets it: a writeOnly value keeps its type and length, and its pattern is checked by the chart. */
 export function chartValuesSchema(schema: JsonSchema): JsonSchema {
   const copy = structuredClone(schema);
-  for (const { path } of withheldPatterns(copy)) delete nonNull(schemaAt(copy, path)!).pattern;
+  for (const { node } of withheldPatterns(copy)) delete (node as JsonSchema).pattern;
   return copy;
 }
 
@@ -106,8 +106,8 @@ export function chartValuesSchema(schema: JsonSchema): JsonSchema {
 function withheldChecks(): string {
   return withheldPatterns(valuesJsonSchema())
     .map(({ path, node }) => {
-      // Written as \u escapes: the template file stays free of raw line separators.
-      const pattern = JSON.stringify(node.pattern).replace(/[\u0080-\u009f\u2028\u2029]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
+      // Written as \u escapes (Go reads them in a string too): the template file stays free of raw line separators.
+      const pattern = oneLine(JSON.stringify(node.pattern));
       const line = `${path.join('.')}: expected ${describeAllowed(node)}, got ${withheld('')}`;
       return `{{- if not (regexMatch ${pattern} .Values.${path.join('.')}) -}}\n{{- fail ${JSON.stringify(line)} -}}\n{{- end -}}`;
     })
