@@ -30,6 +30,10 @@ work=$(mktemp -d)
 restore() { host restore; rm -rf "$work"; }
 trap restore EXIT
 trap 'exit 130' INT TERM
+# A run killed before its teardown (a runner stopped with the machine still up) leaves its node's state
+# folder, pods and rules behind: undone first, so that the machine as found is the machine without them.
+[[ -d $state_dir ]] && echo "node tier: undoing what an earlier run left in $state_dir"
+host restore
 host fingerprint >"$work/before.json"
 
 # Whether the machine is as run.sh found it; prints what differs.
