@@ -46,7 +46,7 @@ function canonicalResources(ctx: ModelContext, component: Component): Wire<k8s.R
     Object.fromEntries(
       (['cpu', 'memory'] as const).map((resource) => [
         resource,
-        ctx.template(() => CANONICAL[resource](resources[kind][resource]), `include "${CANONICAL_QUANTITY_HELPER[resource]}" .Values.${component}.resources.${kind}.${resource}`),
+        ctx.computed(() => CANONICAL[resource](resources[kind][resource]), { helper: CANONICAL_QUANTITY_HELPER[resource], of: `${component}.resources.${kind}.${resource}` }),
       ]),
     );
   return { requests: amounts('requests'), limits: amounts('limits') };

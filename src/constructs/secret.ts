@@ -21,13 +21,13 @@ export class AppSecret extends Construct {
     super(scope, id);
     const { keys } = ctx.values.secret;
     const encoded = (field: SecretField) =>
-      ctx.template(
+      ctx.computed(
         () => {
           const value = secretValues?.[field];
           if (!value) throw new ConfigError([`secret.values.${field}: required when secret.create is true, got nothing`]);
           return Buffer.from(value).toString('base64');
         },
-        `required "secret.values.${field} is required when secret.create is true" .Values.secret.values.${field} | b64enc`,
+        { required: `secret.values.${field}`, message: `secret.values.${field} is required when secret.create is true`, encode: 'base64' },
       );
     ctx.whenObject({ truthy: 'secret.create' }, () =>
       kubeObject<k8s.KubeSecretProps>(this, {

@@ -34,12 +34,12 @@ export class TodoChatbot extends Chart {
     if (props.namespace ?? true) new Namespace(this, 'namespace', { ctx });
     const config = new AppConfigMap(this, CONFIG_MAP_ID, { ctx });
     new AppSecret(this, 'secret', { ctx, secretValues: props.secretValues });
-    const configChecksum = ctx.template(
+    const configChecksum = ctx.computed(
       // Of the entries in key order: the same settings written in another order in a values file give
       // the same checksum, so reordering keys rolls no pod (Helm's is of the rendered template, whose
       // toYaml sorts keys too). Entries already in order hash as before, so no pod rolls on upgrade.
       () => createHash('sha256').update(JSON.stringify(Object.fromEntries(Object.entries(config.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))).digest('hex'),
-      `include (print $.Template.BasePath "/${CONFIG_MAP_ID}.yaml") . | sha256sum`,
+      { checksumOfTemplate: CONFIG_MAP_ID },
     );
     new Tier(this, 'backend', {
       ctx,

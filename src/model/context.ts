@@ -1,17 +1,42 @@
 import type { ApiObject } from 'cdk8s';
 import type { Component, Release, Values } from '../config/schema';
 
+/** What a values path ends at: a setting that is no mapping of named fields. */
+type Leaf = string | number | boolean | null | undefined | readonly unknown[];
+
+/**
+ * Every dotted path into `T`'s named fields ("frontend.service.type"); a map setting (string keys
+ * of the user's choosing, such as `config.extra`) is a path itself, its entries are not.
+ */
+export type DottedPaths<T> = T extends Leaf
+  ? never
+  : { [K in keyof T & string]: string extends K ? never : K | `${K}.${DottedPaths<NonNullable<T[K]>>}` }[keyof T & string];
+
+/** A settings path the type system checks: misspelt, it fails `tsc`. */
+export type ValuesPath = DottedPaths<Values>;
+
 /**
  * A condition on values. The raw synth evaluates it; the chart prints it as the test of a Helm `if`.
- * Paths are dotted values paths such as "frontend.service.type".
  */
 export type Condition =
-  | { readonly truthy: string }
-  | { readonly equals: readonly [path: string, value: string] }
-  | { readonly greaterThan: readonly [path: string, value: number] }
+  | { readonly truthy: ValuesPath }
+  | { readonly equals: readonly [path: ValuesPath, value: string] }
+  | { readonly greaterThan: readonly [path: ValuesPath, value: number] }
   | { readonly not: Condition }
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] };
+
+/**
+ * A value Helm computes from settings, stated as data: the chart context writes its Go text, so no
+ * construct spells a `.Values` expression and every setting in one is a checked path.
+ */
+export type Computation =
+  /** A helper of `_helpers.tpl` applied to a setting: `include "<helper>" .Values.<of>`. */
+  | { readonly helper: string; readonly of: ValuesPath }
+  /** A setting that must be set, base64-encoded (a Secret's data): Helm `fail`s with `message` when it is empty. */
+  | { readonly required: ValuesPath; readonly message: string; readonly encode: 'base64' }
+  /** The sha256 of another template of the chart, rendered: a pod template's checksum of its ConfigMap. */
+  | { readonly checksumOfTemplate: string };
 
 /**
  * What the model reads settings through. The same construct code runs with a raw context (concrete
@@ -36,7 +61,12 @@ export interface ModelContext {
   merge<T>(fixed: Readonly<Record<string, T>>, extra: Readonly<Record<string, T>>): Record<string, T>;
   /** A derived value; the chart defines it once in `_helpers.tpl` and `include`s it. */
   helper<T>(name: string, compute: () => T): T;
-  /** A value Helm computes with its own functions (checksums, base64, `required`): `raw` computes the same for the manifests. */
+  /** A value Helm computes from settings (`computation`); `raw` computes the same for the manifests. */
+  computed<T>(raw: () => T, computation: Computation): T;
+  /**
+   * A value Helm computes from the release or the chart alone (`.Release.Name | trunc 63`): for the
+   * helpers of `_helpers.tpl` (names.ts). A setting is never named here: that is `computed`'s job.
+   */
   template<T>(raw: () => T, template: string): T;
   /** A number setting where Kubernetes wants a string (an env var value). */
   asText(value: number): string;
@@ -101,6 +131,10 @@ export class RawContext implements ModelContext {
 
   helper<T>(_name: string, compute: () => T): T {
     return compute();
+  }
+
+  computed<T>(raw: () => T): T {
+    return raw();
   }
 
   template<T>(raw: () => T): T {

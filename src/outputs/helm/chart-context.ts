@@ -1,7 +1,7 @@
 import type { ApiObject } from 'cdk8s';
 import { JsonSchema, nonNull } from '../../config/json-schema';
 import type { Release, Values } from '../../config/schema';
-import { Condition, ModelContext } from '../../model/context';
+import { Computation, Condition, ModelContext, ValuesPath } from '../../model/context';
 
 /*
  * The chart context runs the model with placeholders instead of settings. A placeholder is a marker
@@ -87,11 +87,21 @@ export class ChartContext implements ModelContext {
     return node && nonNull(node).type;
   }
 
+  /**
+   * `.Values.<path>`, for a path the schema resolves. The types check every path a construct writes;
+   * this catches one made at run time (a cast, a key built from a list) before Helm would read it as
+   * nil and both outputs quietly agree on nothing.
+   */
+  private valuesReference(path: ValuesPath): string {
+    if (!this.schemaAt(path)) throw new Error(`chart context: ${JSON.stringify(path)} is no path of the values schema`);
+    return `.Values.${path}`;
+  }
+
   /** A condition as the test of a Helm `if`. */
   renderCondition(condition: Condition): string {
-    if ('truthy' in condition) return `.Values.${condition.truthy}`;
-    if ('equals' in condition) return `eq .Values.${condition.equals[0]} ${JSON.stringify(condition.equals[1])}`;
-    if ('greaterThan' in condition) return `gt (int .Values.${condition.greaterThan[0]}) ${condition.greaterThan[1]}`;
+    if ('truthy' in condition) return this.valuesReference(condition.truthy);
+    if ('equals' in condition) return `eq ${this.valuesReference(condition.equals[0])} ${JSON.stringify(condition.equals[1])}`;
+    if ('greaterThan' in condition) return `gt (int ${this.valuesReference(condition.greaterThan[0])}) ${condition.greaterThan[1]}`;
     if ('not' in condition) return `not (${this.renderCondition(condition.not)})`;
     const [operator, parts] = 'any' in condition ? ['or', condition.any] : ['and', condition.all];
     return `${operator} ${parts.map((part) => `(${this.renderCondition(part)})`).join(' ')}`;
@@ -133,9 +143,25 @@ export class ChartContext implements ModelContext {
     return marker('include', name) as unknown as T;
   }
 
-  template<T>(_raw: () => T, template: string): T {
+  /** A computation's Go text: Go's string literals take JSON's escapes. */
+  private renderComputation(computation: Computation): string {
+    if ('helper' in computation) return `include ${JSON.stringify(computation.helper)} ${this.valuesReference(computation.of)}`;
+    if ('required' in computation) return `required ${JSON.stringify(computation.message)} ${this.valuesReference(computation.required)} | b64enc`;
+    return `include (print $.Template.BasePath ${JSON.stringify(`/${computation.checksumOfTemplate}.yaml`)}) . | sha256sum`;
+  }
+
+  private addTemplate<T>(template: string): T {
     this.templates.push(template);
     return marker('template', this.templates.length - 1) as unknown as T;
+  }
+
+  computed<T>(_raw: () => T, computation: Computation): T {
+    return this.addTemplate(this.renderComputation(computation));
+  }
+
+  template<T>(_raw: () => T, template: string): T {
+    if (template.includes('.Values')) throw new Error(`chart context: a template names settings only through computed(), which checks their paths; got ${JSON.stringify(template)}`);
+    return this.addTemplate(template);
   }
 
   asText(value: number): string {

@@ -7,6 +7,9 @@ export interface LoadResult {
   readonly failures: Record<string, number>;
   /** When each failure came, in seconds from the load's start, with its kind and path (the first 20). */
   readonly firstFailures: readonly string[];
+  /** The slowest answer, and how many took over a second: printed, never asserted (figures of this machine's). */
+  readonly slowestSeconds: number;
+  readonly overOneSecond: number;
 }
 
 /** The most requests one load sends, whatever happens: a loop that cannot run away. */
@@ -15,7 +18,9 @@ const MAX_REQUESTS = 50_000;
 /*
  * The client loop, in a worker thread of its own: the scenarios run kubectl and helm synchronously,
  * which would stall a loop on the test's own thread. One request at a time, each URL in turn, no
- * retries; anything but a 2xx within 5 s is a failure. Each request on a new connection: what is
+ * retries; anything but a 2xx is a failure. A slow answer is not a dropped one: the client waits 15 s,
+longer than the frontend's own 10 s wait for the backend (so a backend it cannot reach shows as the
+frontend's 502, not as the client giving up), and the slowest answers are reported. Each request on a new connection: what is
  * measured is where the Service sends each one. (A kept-alive connection stays with its pod until the
  * pod closes it, and a server that closes an idle one on SIGTERM, as Next.js and uvicorn do, races the
  * client's next request on it; browsers retry such a request, this loop would count it.)
@@ -27,7 +32,7 @@ const { urls, stopFlag, maxRequests } = workerData;
 const stop = new Int32Array(stopFlag);
 const agent = new http.Agent({ keepAlive: false });
 const get = (url) => new Promise((resolve) => {
-  const request = http.get(url, { agent, timeout: 5000 }, (response) => {
+  const request = http.get(url, { agent, timeout: 15000 }, (response) => {
     response.resume();
     response.on('end', () => resolve(response.statusCode >= 200 && response.statusCode <= 299 ? undefined : String(response.statusCode)));
     response.on('error', (error) => resolve(error.code ?? error.name));
@@ -36,12 +41,15 @@ const get = (url) => new Promise((resolve) => {
   request.on('error', (error) => resolve(error.code ?? error.name));
 });
 (async () => {
-  let requests = 0, failed = 0;
+  let requests = 0, failed = 0, slowest = 0, overOneSecond = 0;
   const failures = {}, firstFailures = [], started = Date.now();
   while (Atomics.load(stop, 0) === 0 && requests < maxRequests) {
     const url = urls[requests % urls.length], sent = Date.now();
     const kind = await get(url);
     requests += 1;
+    const took = Date.now() - sent;
+    slowest = Math.max(slowest, took);
+    if (took > 1000) overOneSecond += 1;
     if (kind) {
       failed += 1;
       const what = kind + ' ' + new URL(url).pathname;
@@ -49,7 +57,7 @@ const get = (url) => new Promise((resolve) => {
       if (firstFailures.length < 20) firstFailures.push(what + ' sent at ' + ((sent - started) / 1000).toFixed(1) + ' s');
     }
   }
-  parentPort.postMessage({ requests, failed, failures, firstFailures });
+  parentPort.postMessage({ requests, failed, failures, firstFailures, slowestSeconds: slowest / 1000, overOneSecond });
 })();
 `;
 
@@ -75,5 +83,6 @@ export function startLoad(urls: readonly string[]): { stop(): Promise<LoadResult
 export function reportRollout(scenario: string, result: LoadResult): void {
   const kinds = Object.entries(result.failures).map(([kind, count]) => `${kind} x${count}`).join(', ');
   const details = kinds ? `  failures by kind and path: ${kinds}\n  first failures: ${result.firstFailures.join('; ')}\n` : '';
-  process.stderr.write(`rollout ${scenario}: ${result.requests} requests, ${result.failed} failed\n${details}`);
+  const slow = `  slowest answer ${result.slowestSeconds.toFixed(1)} s, ${result.overOneSecond} over 1 s\n`;
+  process.stderr.write(`rollout ${scenario}: ${result.requests} requests, ${result.failed} failed\n${slow}${details}`);
 }
