@@ -16,4 +16,9 @@ module.exports = {
   // Jest's default is one worker per core minus one: a single worker on the 2-core CI machines.
   maxWorkers: 2,
   setupFiles: ['<rootDir>/test/support/fast-check-setup.ts'],
+  // Jest's transform cache, out of the temporary folder the run checks (its default is in it).
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  // A temporary folder of the run's own, which must be empty at the end: tests clean up after themselves.
+  globalSetup: '<rootDir>/test/support/temp-folder-setup.ts',
+  globalTeardown: '<rootDir>/test/support/temp-folder-teardown.ts',
 };

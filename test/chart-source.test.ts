@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
 import { list } from 'tar';
 import { loadSettings } from '../src/config/load';
 import { CHART_NAME } from '../src/model/names';
 import { chartFiles } from '../src/outputs/helm/chart';
 import { CHART_VERSION, synth } from '../src/synth';
+import { scratchFolder } from './support/scratch';
 
 const COMMITTED = join(__dirname, '..', 'charts', CHART_NAME);
 
@@ -21,7 +21,7 @@ function committedFiles(dir = COMMITTED): Map<string, string> {
 
 /** The files of a gzipped tar, read with the tar library: name to content. */
 function untar(archive: Buffer): Map<string, string> {
-  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-tgz-')), 'chart.tgz');
+  const file = join(scratchFolder('tgz'), 'chart.tgz');
   writeFileSync(file, archive);
   const files = new Map<string, string>();
   list({

@@ -1,17 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { runCli } from '../src/cli';
 import { fileTree, relativeTree } from './support/files';
 import { SYNTH_SCRIPT } from './support/processes';
+import { scratchFolder } from './support/scratch';
 
 const ROOT = join(__dirname, '..');
 
 function workspace(): { dir: string; out: string; charts: string; args: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-cli-'));
+  const dir = scratchFolder('cli');
   const out = join(dir, 'dist');
   const charts = join(dir, 'charts');
   return { dir, out, charts, args: ['--out', out, '--charts', charts] };
@@ -96,7 +96,6 @@ describe('npm run synth (the real process)', () => {
     const paths = [...named[1].split(', '), named[2]];
     expect(paths[0]).toBe(join('out', '00-namespace.yaml'));
     for (const path of paths) expect({ path, exists: existsSync(resolve(caller, path)) }).toEqual({ path, exists: true });
-    rmSync(caller, { recursive: true });
   });
 
   it("writes to the project's dist/ and charts/ by default, wherever it is called from, and names them from the caller's folder", () => {
@@ -108,7 +107,6 @@ describe('npm run synth (the real process)', () => {
     expect(result.stdout).toBe(`Wrote ${['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz'].map((file) => join('..', 'dist', file)).join(', ')} and ${join('..', 'charts', 'todo-chatbot')}/\n`);
     expect(readdirSync(project).sort()).toEqual(['charts', 'dist', 'docs']);
     expect(readdirSync(caller)).toEqual([]);
-    rmSync(project, { recursive: true });
   });
 
   it('gives byte-identical dist/ and charts/ for the same input', () => {
@@ -183,7 +181,6 @@ describe('synth command line', () => {
         return path === join(dir, 'v.yaml') ? [] : [`${entry.name === '10-secret.yaml' ? 'Secret' : 'file'} ${mode}`];
       });
     expect([...new Set(modes(dir))].sort()).toEqual(['Secret 600', 'file 644', 'folder 755']);
-    rmSync(dir, { recursive: true });
   });
 
   it('refuses secret values in a values file', () => {
@@ -256,7 +253,7 @@ const malformed: [string, string, RegExp][] = [
 ];
 
 describe('output folders the synth cannot use: one line, exit 1, nothing written anywhere, at once', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-file-')), 'a-file');
+  const file = join(scratchFolder('file'), 'a-file');
   writeFileSync(file, 'not a folder');
   it.each([
     ['an empty --out', ['--out', ''], 'error: --out: expected a folder path, got ""'],

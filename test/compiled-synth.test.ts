@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { compiledSynthPath, fingerprint } from '../scripts/compiled-synth';
 import { runCli } from '../src/cli';
 import { fileTree, relativeTree } from './support/files';
 import { ROOT } from './support/processes';
+import { scratchFolder } from './support/scratch';
 
 /*
  * `npm run synth` starts node from a compiled synth (a V8 startup snapshot, scripts/compile.ts) when
@@ -15,7 +15,7 @@ import { ROOT } from './support/processes';
 const FROM_SOURCES = 'running the TypeScript sources';
 
 function copyOfProject(): string {
-  const copy = mkdtempSync(join(tmpdir(), 'todo-chatbot-project-'));
+  const copy = scratchFolder('project');
   for (const entry of ['main.ts', 'package.json', 'scripts', 'src']) cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
   // Said when the synth's own sources are loaded through the TypeScript hook (the launcher loads the hook either way).
@@ -28,11 +28,11 @@ function copyOfProject(): string {
 
 describe('the compiled synth', () => {
   const project = copyOfProject();
-  const cache = mkdtempSync(join(tmpdir(), 'todo-chatbot-compiled-'));
+  const cache = scratchFolder('compiled');
   const env = { ...process.env, TODO_CHATBOT_SYNTH_CACHE: cache };
   const compiled = spawnSync(process.execPath, ['-r', join(project, 'scripts', 'register.js'), join(project, 'scripts', 'compile.ts')], { cwd: project, encoding: 'utf8', env });
 
-  const outputFolder = () => mkdtempSync(join(tmpdir(), 'todo-chatbot-out-'));
+  const outputFolder = () => scratchFolder('out');
   const outcome = (out: string, status: number | null, stdout: string, stderr: string) => ({
     status,
     stdout: stdout.replaceAll(out, '<out>'),
@@ -62,12 +62,12 @@ describe('the compiled synth', () => {
     expect(readdirSync(cache)).toEqual([compiledSynthPath(project, env).split('/').pop()]);
   });
 
-  const values = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-values-')), 'values.yaml');
+  const values = join(scratchFolder('values'), 'values.yaml');
   writeFileSync(values, 'backend:\n  replicas: 3\nnetworkPolicy:\n  enabled: true\nfrontend:\n  ingress:\n    enabled: true\n    host: todo.example.com\n');
   const secrets = { DATABASE_URL: 'postgres://u:p@h/db', OPENAI_API_KEY: 'sk-x', BETTER_AUTH_SECRET: 'y' };
-  const secretFile = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-values-')), 'secret.yaml');
+  const secretFile = join(scratchFolder('values'), 'secret.yaml');
   writeFileSync(secretFile, 'secret:\n  create: true\n');
-  const badFile = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-values-')), 'bad.yaml');
+  const badFile = join(scratchFolder('values'), 'bad.yaml');
   writeFileSync(badFile, 'backend:\n  replicas: two\n');
 
   it.each([
@@ -83,7 +83,7 @@ describe('the compiled synth', () => {
   });
 
   it('is not used where there is none for this node: the launcher runs the sources', () => {
-    const run = synth(['--help'], { TODO_CHATBOT_SYNTH_CACHE: mkdtempSync(join(tmpdir(), 'todo-chatbot-empty-')) });
+    const run = synth(['--help'], { TODO_CHATBOT_SYNTH_CACHE: scratchFolder('empty') });
     expect(run).toMatchObject({ status: 0, stderr: `${FROM_SOURCES}\n` });
     expect(run.stdout).toBe(synthFromSources(['--help']).stdout);
   });
@@ -113,7 +113,7 @@ describe('the compiled synth', () => {
   });
 
   it('fingerprints the paths and contents of its sources, a missing file included', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-fingerprint-'));
+    const dir = scratchFolder('fingerprint');
     writeFileSync(join(dir, 'a.ts'), 'a');
     const first = fingerprint(dir, ['a.ts', 'b.ts']);
     expect(fingerprint(dir, ['a.ts', 'b.ts'])).toBe(first);

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments } from 'yaml';
@@ -10,6 +9,7 @@ import { COMMON_FAILURES } from '../src/constructs/kagent-agent';
 import { IMPORTED_CRDS, importBindings } from '../src/imports/crd-bindings';
 import { synthObjects } from '../src/outputs/raw';
 import { CEL_RULES, crdProblems, crdVersions, isImportedKind } from '../src/validate/crd-schema';
+import { scratchFolder } from './support/scratch';
 
 const ROOT = join(__dirname, '..');
 
@@ -21,7 +21,7 @@ function agentOf(kagent: object = {}, release: Partial<Release> = {}): any {
 
 describe('typed bindings (imports/)', () => {
   it('are what npm run import generates from the CRDs in crds/ (run it and commit when this fails)', () => {
-    const fresh = mkdtempSync(join(tmpdir(), 'todo-chatbot-imports-'));
+    const fresh = scratchFolder('imports');
     importBindings(ROOT, fresh);
     const generated = readdirSync(fresh).sort();
     expect(generated).toEqual(readdirSync(join(ROOT, 'imports')).filter((file) => file.endsWith('.ts')).sort());

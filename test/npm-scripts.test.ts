@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support/processes';
+import { scratchFolder } from './support/scratch';
 
 /*
  * Every npm script a user runs works under npm on Windows, where cmd.exe, not sh, runs it: each is a
@@ -25,8 +25,7 @@ function shell(line: string, script = line) {
 }
 
 describe('npm scripts run without a POSIX shell (as under npm on Windows)', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-npm-scripts-'));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+  const scratch = scratchFolder('npm-scripts');
 
   it("covers every script a user runs: the Windows issue's list, and nothing else is left out", () => {
     expect(USER_SCRIPTS.sort()).toEqual(['bench', 'compile', 'docs', 'import', 'prepare', 'smoke', 'synth', 'test', 'validate']);

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support/processes';
+import { scratchFolder } from './support/scratch';
 
 /*
  * `npm run smoke` (scripts/smoke.ts) without a cluster: its whole flow as --dry-run prints it, and the
@@ -66,15 +66,11 @@ describe('npm run smoke (checked here without a cluster)', () => {
   });
 
   it("--values hands each values file to helm, in order; relative paths and --dist are the caller's (npm passes its folder as INIT_CWD)", () => {
-    const caller = mkdtempSync(join(tmpdir(), 'todo-chatbot-caller-'));
-    try {
-      const result = smoke(['--helm', '--dry-run', '--values', 'a.yaml', '--values=b c.yaml', '--dist', 'out'], { INIT_CWD: caller });
-      expect(result.commands).toContainEqual(
-        `+ helm upgrade --install todo-chatbot ${join(caller, 'out', 'todo-chatbot-*.tgz')} -n todo-chatbot -f ${join(caller, 'a.yaml')} -f '${join(caller, 'b c.yaml')}' --wait --timeout 180s`,
-      );
-    } finally {
-      rmSync(caller, { recursive: true });
-    }
+    const caller = scratchFolder('caller');
+    const result = smoke(['--helm', '--dry-run', '--values', 'a.yaml', '--values=b c.yaml', '--dist', 'out'], { INIT_CWD: caller });
+    expect(result.commands).toContainEqual(
+      `+ helm upgrade --install todo-chatbot ${join(caller, 'out', 'todo-chatbot-*.tgz')} -n todo-chatbot -f ${join(caller, 'a.yaml')} -f '${join(caller, 'b c.yaml')}' --wait --timeout 180s`,
+    );
   });
 
   it.each([
@@ -98,12 +94,8 @@ describe('npm run smoke (checked here without a cluster)', () => {
   });
 
   it('stops in one line, exit 1, when kubectl is not on PATH (it runs kubectl itself, through no shell)', () => {
-    const empty = mkdtempSync(join(tmpdir(), 'todo-chatbot-path-'));
-    try {
-      const result = smoke(['--raw'], { PATH: empty });
-      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: 'error: kubectl is not installed (not found on PATH)\n' });
-    } finally {
-      rmSync(empty, { recursive: true });
-    }
+    const empty = scratchFolder('path');
+    const result = smoke(['--raw'], { PATH: empty });
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 1, stderr: 'error: kubectl is not installed (not found on PATH)\n' });
   });
 });

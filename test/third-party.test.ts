@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadSettings } from '../src/config/load';
 import { PROFILE_NAMES } from '../src/config/profiles';
 import { synth } from '../src/synth';
+import { scratchFolder } from './support/scratch';
 
 const hasYamllint = spawnSync('yamllint', ['--version']).status === 0;
 const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
@@ -12,7 +12,7 @@ const ROOT = join(__dirname, '..');
 
 /** Both profiles' raw manifests and the chart's plain YAML files, written to a scratch folder. */
 function writeOutputs(): string[] {
-  const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-lint-'));
+  const root = scratchFolder('lint');
   const files: string[] = [];
   for (const profile of PROFILE_NAMES) {
     const { dist, chart } = synth(loadSettings({ profile }));

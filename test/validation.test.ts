@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { reservedEnv } from '../src/config/environment';
@@ -11,6 +10,7 @@ import { rawFiles, synthObjects } from '../src/outputs/raw';
 import { KubeObject, schemaProblems } from '../src/validate/kube-schema';
 import { validateFiles } from '../src/validate/validate-files';
 import { settingsArbitrary } from './support/arbitraries';
+import { scratchFolder } from './support/scratch';
 
 const objectsOf = (profile: string) => synthObjects(loadSettings({ profile })) as unknown as Manifest[];
 
@@ -88,7 +88,7 @@ describe('policy rules (docs/policy.md)', () => {
 
 describe('npm run validate', () => {
   it('passes on a fresh dist/ and fails on a broken one', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-validate-'));
+    const dir = scratchFolder('validate');
     for (const [name, file] of rawFiles(loadSettings({ profile: 'cloud' }))) writeFileSync(join(dir, name), file.content);
     expect(validateFiles([dir])).toEqual({ objects: 15, problems: [] });
     writeFileSync(join(dir, '30-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\ndata: {}\nbogus: 1\n');

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
@@ -8,6 +7,7 @@ import { loadSettings, readValuesFile } from '../src/config/load';
 import { comparable, rawTemplate } from './support/equivalence';
 import { helms, runHelm } from './support/helm';
 import { parseManifests } from './support/kube';
+import { scratchFolder } from './support/scratch';
 
 /*
  * A values file means one thing: the synth reads it as Helm v4 and Helm v3 do. fast-check writes
@@ -104,12 +104,11 @@ function expectAgreement(content: string, outcome: Record<string, unknown>): boo
 }
 
 describe('values files read as Helm reads them (differential, helm v4 and v3)', () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-reading-'));
+  const scratch = scratchFolder('values-reading');
   const probe = join(scratch, 'probe');
   mkdirSync(join(probe, 'templates'), { recursive: true });
   writeFileSync(join(probe, 'Chart.yaml'), 'apiVersion: v2\nname: probe\nversion: 0.1.0\n');
   writeFileSync(join(probe, 'templates', 'read.yaml'), '{{ toJson .Values }}\n');
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   const HELMS = helms();
   const valuesPath = join(scratch, 'values.yaml');

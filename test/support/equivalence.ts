@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Settings } from '../../src/config/load';
 import { SecretValues } from '../../src/constructs/secret';
 import { synthObjects } from '../../src/outputs/raw';
 import { Helm, helmOrThrow } from './helm';
 import { Manifest, parseManifests } from './kube';
+import { scratchFolder } from './scratch';
 
 /**
  * The only differences allowed between the raw synth and `helm template` of the same settings.
@@ -47,7 +47,7 @@ export function comparable(manifests: readonly Manifest[]): Manifest[] {
     .sort(byKindAndName);
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-values-'));
+const scratch = scratchFolder('values');
 let counter = 0;
 
 /** A values file holding `values` (JSON is YAML), as a user would pass with `-f`. */

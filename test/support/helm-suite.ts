@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { ConfigError } from '../../src/config/errors';
@@ -17,6 +16,7 @@ import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate, valuesFile 
 import { Helm, helms, runHelm } from './helm';
 import { find, Manifest, parseManifests, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
+import { scratchFolder } from './scratch';
 
 /** Runs of the equivalence property per Helm version (EQUIVALENCE_RUNS=1000 for a longer hunt). */
 const EQUIVALENCE_RUNS = Number(process.env.EQUIVALENCE_RUNS ?? 100);
@@ -24,7 +24,7 @@ const EQUIVALENCE_RUNS = Number(process.env.EQUIVALENCE_RUNS ?? 100);
 const INVALID_RUNS = Number(process.env.INVALID_RUNS ?? 40);
 
 function writeChart(): { chartDir: string; tgz: string } {
-  const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-chart-'));
+  const root = scratchFolder('chart');
   const { dist, chart } = synth(loadSettings());
   for (const [path, content] of chart) {
     const target = join(root, CHART_NAME, path);
@@ -100,7 +100,7 @@ export function helmSuite(major: Helm['major']): void {
         ...['2001-12-14', '1.20', '1e3', 'yes', '0x1F', '017', '1_000', 'null', '1:20', '2001-12-14t21:59:43.10-05:00', 'Off'].map((text): [string, string] => [`image tag ${text}`, `backend:\n  image:\n    tag: ${text}\n`]),
         ...['y', 'N', 'on', 'OFF', 'True', '1', '"true"'].map((text): [string, string] => [`a boolean written ${text}`, `networkPolicy:\n  enabled: ${text}\n`]),
       ];
-      const scratch = mkdtempSync(join(tmpdir(), 'todo-chatbot-yaml-'));
+      const scratch = scratchFolder('yaml');
 
       it.each(cases)('%s', (name, text) => {
         const file = join(scratch, `${name.replace(/[^\w]+/g, '-')}.yaml`);

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { Helm, helms, runHelm } from './helm';
+import { scratchFolder } from './scratch';
 
 /*
  * Running the project's commands and third-party tools as a user would, for the tiers that run real
@@ -39,7 +39,7 @@ export function helmOk(which: Helm, args: readonly string[]): string {
 
 /** A PATH on which `helm` is this Helm, for scripts that call it by name. */
 export function pathWithHelm(which: Helm): string {
-  const dir = mkdtempSync(join(tmpdir(), `todo-chatbot-helm-v${which.major}-`));
+  const dir = scratchFolder(`helm-v${which.major}`);
   symlinkSync(which.path, join(dir, 'helm'));
   return `${dir}${delimiter}${process.env.PATH ?? ''}`;
 }
@@ -61,7 +61,7 @@ export const SYNTH_SCRIPT = join(ROOT, 'scripts', 'synth.js');
 
 /** Runs the synth command exactly as a user does (README's `npm run synth`, without npm itself), into a fresh folder. */
 export function synthCommand(args: readonly string[] = [], env: NodeJS.ProcessEnv = process.env): SynthOutput {
-  const root = mkdtempSync(join(tmpdir(), 'todo-chatbot-synth-'));
+  const root = scratchFolder('synth');
   const dist = join(root, 'dist');
   mkdirSync(dist);
   orThrow(`npm run synth -- ${args.join(' ')}`, run(process.execPath, [SYNTH_SCRIPT, '--out', dist, '--charts', join(root, 'charts'), ...args], { env }));

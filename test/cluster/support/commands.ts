@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { profiles } from '../../../src/config/profiles';
@@ -8,6 +7,7 @@ import { COMPONENTS } from '../../../src/config/schema';
 import { IMPORTED_CRDS } from '../../../src/imports/crd-bindings';
 import { yamlStream } from '../../../src/outputs/yaml';
 import { helm, helmOk, HELMS, orThrow, pathWithHelm, ROOT, Run, run, runSmoke, synthCommand, SynthOutput } from '../../support/processes';
+import { scratchFolder } from '../../support/scratch';
 
 export { helm, helmOk, HELMS, pathWithHelm, runSmoke, synthCommand };
 export type { Run, SynthOutput };
@@ -100,7 +100,7 @@ export function createSecret(namespace: string, name = 'todo-chatbot-secrets', e
     fromEnvFile(envFile);
     return;
   }
-  const folder = mkdtempSync(join(tmpdir(), 'todo-chatbot-secrets-'));
+  const folder = scratchFolder('secrets');
   try {
     orThrow("README's secrets.env block", run('bash', ['-euc', readmeSecretsBlock()], { cwd: folder }));
     fromEnvFile(join(folder, 'secrets.env'));
@@ -186,7 +186,7 @@ export function rolloutStatus(namespace: string, deployments: readonly string[],
 export function withRegression(dist: string, change: (object: any) => void): string {
   const objects = parseAllDocuments(readFileSync(join(dist, '20-todo-chatbot.yaml'), 'utf8')).map((document) => document.toJS());
   objects.forEach(change);
-  const file = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-regression-')), '20-todo-chatbot.yaml');
+  const file = join(scratchFolder('regression'), '20-todo-chatbot.yaml');
   writeFileSync(file, yamlStream(objects));
   return file;
 }
