@@ -1,3 +1,4 @@
+import { Condition, evaluate, valueAtPath, ValuesPath } from './conditions';
 import { COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
 import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from './environment';
 
@@ -87,6 +88,80 @@ export function canonicalMemory(quantity: string): string {
   return binary ? largestWholeSuffix(bytes, '', 1024, BINARY_SUFFIXES) : largestWholeSuffix(bytes, '', 1000, DECIMAL_SUFFIXES);
 }
 
+/**
+ * A setting that must be empty ("", or null for a number) while another says otherwise. One entry drives the synth's check
+ * (crossFieldProblems), the chart's `fail` (the validate helper), the test settings' mender (which
+ * empties it) and the tests' breaker (`breaks`).
+ */
+export interface EmptyWhenRule {
+  /** The setting that must be empty, and what empty is for it. */
+  readonly path: ValuesPath;
+  readonly empty: '' | null;
+  /** When it must be, and the same in words for the message. */
+  readonly when: Condition;
+  readonly whenText: string;
+  /** Why, for the message. */
+  readonly because: string;
+  /** Changes valid settings so that this rule, and no other, is broken: what the tests refuse. */
+  readonly breaks: (values: Values) => void;
+}
+
+export const EMPTY_WHEN_RULES: readonly EmptyWhenRule[] = [
+  {
+    path: 'secret.existingSecret',
+    empty: '',
+    when: { truthy: 'secret.create' },
+    whenText: 'secret.create is true',
+    because: 'the chart would create a Secret of its own',
+    breaks: (values) => {
+      values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };
+    },
+  },
+  {
+    path: 'config.backendUrl',
+    empty: '',
+    when: { truthy: 'networkPolicy.enabled' },
+    whenText: 'networkPolicy.enabled is true',
+    because: "the frontend's egress policy lets it reach this release's backend only",
+    breaks: (values) => {
+      values.networkPolicy.enabled = true;
+      values.config.backendUrl = 'https://api.example.com';
+    },
+  },
+  {
+    path: 'frontend.ingress.tlsSecretName',
+    empty: '',
+    when: { not: { truthy: 'frontend.ingress.host' } },
+    whenText: 'frontend.ingress.host is empty',
+    because: 'a certificate is for a host name: set the host',
+    breaks: (values) => {
+      values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '', tlsSecretName: 'todo-tls' };
+    },
+  },
+  ...COMPONENTS.map(
+    (component): EmptyWhenRule => ({
+      path: `${component}.service.nodePort`,
+      empty: null,
+      when: { equals: [`${component}.service.type`, 'ClusterIP'] },
+      whenText: `${component}.service.type is ClusterIP`,
+      because: 'only NodePort and LoadBalancer Services have node ports',
+      breaks: (values) => {
+        values[component].service = { ...values[component].service, type: 'ClusterIP', nodePort: 30080 };
+      },
+    }),
+  ),
+];
+
+/** Whether a setting holds its rule's empty value (a null setting may also be left out). */
+export function isEmptyFor(rule: EmptyWhenRule, value: unknown): boolean {
+  return rule.empty === null ? value === null || value === undefined : value === rule.empty;
+}
+
+/** An EmptyWhenRule's message, before the value it got (the synth's JSON quoting, Helm's %q). */
+export function emptyWhenMessage(rule: EmptyWhenRule): string {
+  return `expected ${JSON.stringify(rule.empty)} when ${rule.whenText} (${rule.because}), got`;
+}
+
 export function crossFieldProblems(values: Values): Problem[] {
   const problems: Problem[] = [];
   for (const component of COMPONENTS) {
@@ -132,10 +207,6 @@ export function crossFieldProblems(values: Values): Problem[] {
       }
       seen.add(name);
     });
-    const { type, nodePort } = values[component].service;
-    if (type === 'ClusterIP' && nodePort !== null && nodePort !== undefined) {
-      problems.push({ path: `${component}.service.nodePort`, message: `expected null when ${component}.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got ${nodePort}` });
-    }
   }
   for (const key of Object.keys(values.config.extra)) {
     const refused = userEnvNameProblem(key, 'key', RESERVED_CONFIG_KEYS);
@@ -155,11 +226,9 @@ export function crossFieldProblems(values: Values): Problem[] {
   if (INGRESS_PATH_FORBIDDEN.within.some((part) => path.includes(part)) || INGRESS_PATH_FORBIDDEN.atEnd.some((end) => path.endsWith(end))) {
     problems.push({ path: 'frontend.ingress.path', message: `${INGRESS_PATH_MESSAGE}, got ${JSON.stringify(path)}` });
   }
-  if (values.secret.create && values.secret.existingSecret !== '') {
-    problems.push({
-      path: 'secret.existingSecret',
-      message: `expected "" when secret.create is true (the chart would create a Secret of its own), got ${JSON.stringify(values.secret.existingSecret)}`,
-    });
+  for (const rule of EMPTY_WHEN_RULES) {
+    const value = valueAtPath(values, rule.path);
+    if (evaluate(rule.when, values) && !isEmptyFor(rule, value)) problems.push({ path: rule.path, message: `${emptyWhenMessage(rule)} ${JSON.stringify(value)}` });
   }
   for (const component of COMPONENTS) {
     const { preStopSleepSeconds, terminationGracePeriodSeconds, rollingUpdate } = values[component];
@@ -175,16 +244,6 @@ export function crossFieldProblems(values: Values): Problem[] {
         message: `expected less than ${component}.terminationGracePeriodSeconds (${terminationGracePeriodSeconds}: the pause is part of the grace period, and the app needs time to stop after it), got ${preStopSleepSeconds}`,
       });
     }
-  }
-  if (values.networkPolicy.enabled && values.config.backendUrl !== '') {
-    problems.push({
-      path: 'config.backendUrl',
-      message: `expected "" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got ${JSON.stringify(values.config.backendUrl)}`,
-    });
-  }
-  const { host, tlsSecretName } = values.frontend.ingress;
-  if (tlsSecretName !== '' && host === '') {
-    problems.push({ path: 'frontend.ingress.tlsSecretName', message: `expected "" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got ${JSON.stringify(tlsSecretName)}` });
   }
   // kagent would list the tool twice in the Agent (and in its approvals): once is what was meant.
   values.aiops.kagent.writeTools.forEach((tool, index) => {

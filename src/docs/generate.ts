@@ -6,7 +6,7 @@ import { deepMerge } from '../config/merge';
 import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
 import { unambiguousYaml } from '../outputs/yaml';
-import { valueAtPath } from '../model/context';
+import { valueAtPath } from '../config/conditions';
 
 /*
  * Documentation generated from the model (`npm run docs`): the values reference in README.md, the

@@ -1,30 +1,8 @@
 import type { ApiObject } from 'cdk8s';
+import { Condition, evaluate, ValuesPath } from '../config/conditions';
 import type { Component, Release, Values } from '../config/schema';
 
-/** What a values path ends at: a setting that is no mapping of named fields. */
-type Leaf = string | number | boolean | null | undefined | readonly unknown[];
-
-/**
- * Every dotted path into `T`'s named fields ("frontend.service.type"); a map setting (string keys
- * of the user's choosing, such as `config.extra`) is a path itself, its entries are not.
- */
-export type DottedPaths<T> = T extends Leaf
-  ? never
-  : { [K in keyof T & string]: string extends K ? never : K | `${K}.${DottedPaths<NonNullable<T[K]>>}` }[keyof T & string];
-
-/** A settings path the type system checks: misspelt, it fails `tsc`. */
-export type ValuesPath = DottedPaths<Values>;
-
-/**
- * A condition on values. The raw synth evaluates it; the chart prints it as the test of a Helm `if`.
- */
-export type Condition =
-  | { readonly truthy: ValuesPath }
-  | { readonly equals: readonly [path: ValuesPath, value: string] }
-  | { readonly greaterThan: readonly [path: ValuesPath, value: number] }
-  | { readonly not: Condition }
-  | { readonly all: readonly Condition[] }
-  | { readonly any: readonly Condition[] };
+export type { Condition, ValuesPath } from '../config/conditions';
 
 /**
  * A value Helm computes from settings, stated as data: the chart context writes its Go text, so no
@@ -80,26 +58,6 @@ export interface ModelContext {
 export interface ComponentProps {
   readonly ctx: ModelContext;
   readonly component: Component;
-}
-
-export function valueAtPath(values: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], values);
-}
-
-/** Helm's truthiness: false, 0, "", null and empty collections are false. */
-function helmTruthy(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length > 0;
-  if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
-  return Boolean(value);
-}
-
-export function evaluate(condition: Condition, values: Values): boolean {
-  if ('truthy' in condition) return helmTruthy(valueAtPath(values, condition.truthy));
-  if ('equals' in condition) return valueAtPath(values, condition.equals[0]) === condition.equals[1];
-  if ('greaterThan' in condition) return Number(valueAtPath(values, condition.greaterThan[0])) > condition.greaterThan[1];
-  if ('not' in condition) return !evaluate(condition.not, values);
-  if ('any' in condition) return condition.any.some((part) => evaluate(part, values));
-  return condition.all.every((part) => evaluate(part, values));
 }
 
 /** The manifests: every method computes with the concrete settings. */

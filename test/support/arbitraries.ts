@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
 import { RESERVED_CONFIG_KEYS, reservedEnv } from '../../src/config/environment';
-import { crossFieldProblems, IP_ADDRESS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../src/config/rules';
+import { evaluate } from '../../src/config/conditions';
+import { crossFieldProblems, EMPTY_WHEN_RULES, IP_ADDRESS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../src/config/rules';
 import { COMPONENTS, releaseSchema, SECRET_FIELDS, Values } from '../../src/config/schema';
 import { z } from 'zod';
 import { formats, schemaPattern } from '../../src/config/patterns';
@@ -68,6 +69,12 @@ const text = (schema: z.ZodString) => {
  * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
  * Secret, an IP address as Ingress host, an Ingress path the API server refuses), so few generated values are thrown away.
  */
+/** Sets the value at `path` (its keys) in `values`. */
+export function setAt(values: any, path: readonly string[], value: unknown): void {
+  const parent = path.slice(0, -1).reduce((node, key) => node[key], values);
+  parent[path[path.length - 1]] = value;
+}
+
 function mended(generated: Values): Values {
   const values = structuredClone(generated);
   for (const component of COMPONENTS) {
@@ -96,15 +103,12 @@ function mended(generated: Values): Values {
   });
   if (IP_ADDRESS.test(values.frontend.ingress.host)) values.frontend.ingress.host = `h${values.frontend.ingress.host}`;
   if (crossFieldProblems(values).some(({ path }) => path === 'frontend.ingress.path')) values.frontend.ingress.path = '/';
-  if (values.secret.create) values.secret.existingSecret = '';
-  for (const component of COMPONENTS) if (values[component].service.type === 'ClusterIP') values[component].service.nodePort = null;
-  if (values.frontend.ingress.host === '') values.frontend.ingress.tlsSecretName = '';
+  for (const rule of EMPTY_WHEN_RULES) if (evaluate(rule.when, values)) setAt(values, rule.path.split('.'), rule.empty);
   for (const component of COMPONENTS) {
     const settings = values[component];
     settings.preStopSleepSeconds = Math.min(settings.preStopSleepSeconds, settings.terminationGracePeriodSeconds - 1);
     if (settings.rollingUpdate.maxSurge === 0) settings.rollingUpdate.maxUnavailable = Math.max(settings.rollingUpdate.maxUnavailable, 1);
   }
-  if (values.networkPolicy.enabled) values.config.backendUrl = '';
   values.aiops.kagent.writeTools = [...new Set(values.aiops.kagent.writeTools)];
   if (crossFieldProblems(values).some(({ path }) => path === 'frontend.nextCachePath')) values.frontend.nextCachePath = '/app/.next/cache';
   return values;

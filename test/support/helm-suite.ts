@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { ConfigError } from '../../src/config/errors';
 import { loadSettings, Settings, validateRelease, validateValues } from '../../src/config/load';
+import { EMPTY_WHEN_RULES } from '../../src/config/rules';
 import { clusterOwnedNamespace } from '../../src/config/schema';
 import { PROFILE_NAMES } from '../../src/config/profiles';
 import { podSecurityViolations } from '../../src/policy/pss';
@@ -313,14 +314,10 @@ export function helmSuite(major: Helm['major']): void {
       ["the frontend's own HOSTNAME in extraEnv", (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'HOSTNAME', value: 'localhost' }])],
       ['a Secret variable the backend reads, in its extraEnv', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'DATABASE_URL', value: 'sqlite://' }])],
       ['a variable the frontend sets, as a config key', (values: Settings['values']) => (values.config.extra = { NEXT_TELEMETRY_DISABLED: '0' })],
-      ['a node port on a ClusterIP Service (backend)', (values: Settings['values']) => (values.backend.service.nodePort = 30080)],
-      ['a node port on a ClusterIP Service (frontend)', (values: Settings['values']) => (values.frontend.service = { ...values.frontend.service, type: 'ClusterIP', nodePort: 30080 })],
       ['a preStop pause longer than the grace period', (values: Settings['values']) => (values.frontend.preStopSleepSeconds = 60)],
       ['a rollout that can neither start nor stop a pod', (values: Settings['values']) => (values.backend.rollingUpdate = { maxSurge: 0, maxUnavailable: 0 })],
-      ['a backend URL elsewhere behind the NetworkPolicies', (values: Settings['values']) => ((values.networkPolicy.enabled = true), (values.config.backendUrl = 'https://api.example.com'))],
       ['the Next.js cache on the tmp volume (two mounts on one path)', (values: Settings['values']) => (values.frontend.nextCachePath = '/tmp')],
       ['a kagent write tool listed twice', (values: Settings['values']) => (values.aiops.kagent.writeTools = ['k8s_rollout', 'k8s_rollout'])],
-      ['a TLS certificate without a host', (values: Settings['values']) => (values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '', tlsSecretName: 'todo-tls' })],
       ['a repeated env name', (values: Settings['values']) => (values.frontend.extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }])],
       ['a reserved config key', (values: Settings['values']) => (values.config.extra = { CORS_ORIGINS: '*' })],
       ['a secret-looking env name', (values: Settings['values']) => (values.backend.extraEnv = [{ name: 'GITHUB_TOKEN', value: 'x' }])],
@@ -331,9 +328,7 @@ export function helmSuite(major: Helm['major']): void {
       ['an Ingress path ending in "/.."', (values: Settings['values']) => (values.frontend.ingress.path = '/app/..')],
       ['an IP address as Ingress host', (values: Settings['values']) => (values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '10.0.0.1' })],
       ['more minimum than maximum replicas', (values: Settings['values']) => (values.frontend.autoscaling = { ...values.frontend.autoscaling, minReplicas: 6, maxReplicas: 3 })],
-      ['a created and an existing Secret', (values: Settings['values']) => {
-        values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };
-      }],
+      ...EMPTY_WHEN_RULES.map((rule): [string, (values: Settings['values']) => void] => [`${rule.path} set when ${rule.whenText}`, rule.breaks]),
     ])('refuses %s with the same message as the raw synth', (_name, change) => {
       const values = withValues(defaults, change).values;
       let rawMessage = '';

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { reservedEnv } from '../../src/config/environment';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
-import { QUANTITY_CEILING } from '../../src/config/rules';
+import { EMPTY_WHEN_RULES, QUANTITY_CEILING } from '../../src/config/rules';
 import { COMPONENTS, Values } from '../../src/config/schema';
 import { CHART_NAME } from '../../src/model/names';
 import { VALIDATE_TEMPLATE } from '../../src/outputs/helm/validate';
-import { settingsArbitrary } from './arbitraries';
+import { setAt, settingsArbitrary } from './arbitraries';
 
 /** Values with one of our rules broken on purpose; returns the field it is about. */
 type Breaker = (values: any) => string;
@@ -28,11 +28,6 @@ function refusedAt(node: JsonSchema): unknown {
     default:
       return 'not a mapping';
   }
-}
-
-function setAt(values: any, path: readonly string[], value: unknown): void {
-  const parent = path.slice(0, -1).reduce((node, key) => node[key], values);
-  parent[path[path.length - 1]] = value;
 }
 
 const SCHEMA_BREAKERS: [string, Breaker][] = schemaLeaves(valuesJsonSchema()).map(({ path, node }) => [
@@ -61,13 +56,7 @@ const CROSS_FIELD_BREAKERS: [string, Breaker][] = [
   ['two Secret entries under one key', (v) => ((v.secret.keys.openaiApiKey = v.secret.keys.databaseUrl), 'secret.keys.openaiApiKey')],
   ['an IP address as Ingress host', (v) => ((v.frontend.ingress.host = '10.1.2.3'), 'frontend.ingress.host')],
   ['an Ingress path the API server refuses', (v) => ((v.frontend.ingress.path = '/a//b'), 'frontend.ingress.path')],
-  [
-    'a created and an existing Secret',
-    (v) => ((v.secret = { ...v.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } }), 'secret.existingSecret'),
-  ],
-  ['a node port on the ClusterIP backend', (v) => ((v.backend.service.nodePort = 30080), 'backend.service.nodePort')],
-  ['a backend URL elsewhere behind the NetworkPolicies', (v) => ((v.networkPolicy.enabled = true), (v.config.backendUrl = 'https://api.example.com'), 'config.backendUrl')],
-  ['a TLS certificate without a host', (v) => ((v.frontend.ingress.host = ''), (v.frontend.ingress.tlsSecretName = 'tls'), 'frontend.ingress.tlsSecretName')],
+  ...EMPTY_WHEN_RULES.map((rule): [string, Breaker] => [`${rule.path} set when ${rule.whenText}`, (v) => (rule.breaks(v), rule.path)]),
   ['the Next.js cache on the tmp volume', (v) => ((v.frontend.nextCachePath = '/tmp/'), 'frontend.nextCachePath')],
   ['a kagent write tool listed twice', (v) => ((v.aiops.kagent.writeTools = ['k8s_scale', 'k8s_scale']), 'aiops.kagent.writeTools[1]')],
 ];

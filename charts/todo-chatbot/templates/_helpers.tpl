@@ -197,10 +197,6 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- $_ := set $seen $env.name true -}}
 {{- end -}}
-{{- $service := (index $.Values $component).service -}}
-{{- if and (eq $service.type "ClusterIP") (not (kindIs "invalid" $service.nodePort)) -}}
-{{- fail (printf "%s.service.nodePort: expected null when %s.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" $component $component (int $service.nodePort)) -}}
-{{- end -}}
 {{- end -}}
 {{- range $key, $value := .Values.config.extra -}}
 {{- if has $key (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" "HOSTNAME" "NEXT_TELEMETRY_DISABLED") -}}
@@ -225,8 +221,20 @@ app.kubernetes.io/component: test
 {{- if or (contains "//" $path) (contains "/./" $path) (contains "/../" $path) (contains "%2f" $path) (contains "%2F" $path) (hasSuffix "/.." $path) (hasSuffix "/." $path) -}}
 {{- fail (printf "frontend.ingress.path: expected a path without \"//\", \"/./\", \"/../\" or an encoded \"/\" (%%2F), not ending in \"/.\" or \"/..\", got %q" $path) -}}
 {{- end -}}
-{{- if and .Values.secret.create .Values.secret.existingSecret -}}
+{{- if and (.Values.secret.create) .Values.secret.existingSecret -}}
 {{- fail (printf "secret.existingSecret: expected \"\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
+{{- end -}}
+{{- if and (.Values.networkPolicy.enabled) .Values.config.backendUrl -}}
+{{- fail (printf "config.backendUrl: expected \"\" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got %q" .Values.config.backendUrl) -}}
+{{- end -}}
+{{- if and (not (.Values.frontend.ingress.host)) .Values.frontend.ingress.tlsSecretName -}}
+{{- fail (printf "frontend.ingress.tlsSecretName: expected \"\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
+{{- end -}}
+{{- if and (eq .Values.backend.service.type "ClusterIP") (not (kindIs "invalid" .Values.backend.service.nodePort)) -}}
+{{- fail (printf "backend.service.nodePort: expected null when backend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" (int .Values.backend.service.nodePort)) -}}
+{{- end -}}
+{{- if and (eq .Values.frontend.service.type "ClusterIP") (not (kindIs "invalid" .Values.frontend.service.nodePort)) -}}
+{{- fail (printf "frontend.service.nodePort: expected null when frontend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" (int .Values.frontend.service.nodePort)) -}}
 {{- end -}}
 {{- range $component := list "backend" "frontend" -}}
 {{- $settings := index $.Values $component -}}
@@ -236,12 +244,6 @@ app.kubernetes.io/component: test
 {{- if ge (int $settings.preStopSleepSeconds) (int $settings.terminationGracePeriodSeconds) -}}
 {{- fail (printf "%s.preStopSleepSeconds: expected less than %s.terminationGracePeriodSeconds (%d: the pause is part of the grace period, and the app needs time to stop after it), got %d" $component $component (int $settings.terminationGracePeriodSeconds) (int $settings.preStopSleepSeconds)) -}}
 {{- end -}}
-{{- end -}}
-{{- if and .Values.networkPolicy.enabled .Values.config.backendUrl -}}
-{{- fail (printf "config.backendUrl: expected \"\" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got %q" .Values.config.backendUrl) -}}
-{{- end -}}
-{{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
-{{- fail (printf "frontend.ingress.tlsSecretName: expected \"\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
 {{- end -}}
 {{- $tools := .Values.aiops.kagent.writeTools -}}
 {{- range $index, $tool := $tools -}}

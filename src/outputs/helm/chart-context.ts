@@ -59,6 +59,17 @@ function placeholders(schema: JsonSchema, path: string[]): unknown {
   return marker('value', path.join('.'));
 }
 
+/** A condition as the test of a Helm `if`, each setting written by `reference`. */
+export function helmCondition(condition: Condition, reference: (path: ValuesPath) => string): string {
+  const part = (inner: Condition) => helmCondition(inner, reference);
+  if ('truthy' in condition) return reference(condition.truthy);
+  if ('equals' in condition) return `eq ${reference(condition.equals[0])} ${JSON.stringify(condition.equals[1])}`;
+  if ('greaterThan' in condition) return `gt (int ${reference(condition.greaterThan[0])}) ${condition.greaterThan[1]}`;
+  if ('not' in condition) return `not (${part(condition.not)})`;
+  const [operator, parts] = 'any' in condition ? ['or', condition.any] : ['and', condition.all];
+  return `${operator} ${parts.map((inner) => `(${part(inner)})`).join(' ')}`;
+}
+
 export class ChartContext implements ModelContext {
   readonly values: Values;
   readonly release: Release = { name: marker('release', 'Name'), namespace: marker('release', 'Namespace') };
@@ -99,12 +110,7 @@ export class ChartContext implements ModelContext {
 
   /** A condition as the test of a Helm `if`. */
   renderCondition(condition: Condition): string {
-    if ('truthy' in condition) return this.valuesReference(condition.truthy);
-    if ('equals' in condition) return `eq ${this.valuesReference(condition.equals[0])} ${JSON.stringify(condition.equals[1])}`;
-    if ('greaterThan' in condition) return `gt (int ${this.valuesReference(condition.greaterThan[0])}) ${condition.greaterThan[1]}`;
-    if ('not' in condition) return `not (${this.renderCondition(condition.not)})`;
-    const [operator, parts] = 'any' in condition ? ['or', condition.any] : ['and', condition.all];
-    return `${operator} ${parts.map((part) => `(${this.renderCondition(part)})`).join(' ')}`;
+    return helmCondition(condition, (path) => this.valuesReference(path));
   }
 
   private register(condition: Condition): string {

@@ -1,9 +1,10 @@
-import { INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, NEXT_CACHE_ON_TMP_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
+import { EMPTY_WHEN_RULES, emptyWhenMessage, INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, NEXT_CACHE_ON_TMP_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
 import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from '../../config/environment';
 import { COMPONENTS, RELEASE_RULES, releaseProblemLine, SECRET_FIELDS } from '../../config/schema';
 import { describeAllowed, oneLine, withheld } from '../../config/errors';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
+import { helmCondition } from './chart-context';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
 /** The template that runs the checks, and so the one Helm names when one fails. */
@@ -114,6 +115,17 @@ function withheldChecks(): string {
     .join('\n');
 }
 
+/** EMPTY_WHEN_RULES, each a Helm `if` on its condition and the setting, failing with the synth's line. */
+function emptyWhenChecks(): string {
+  return EMPTY_WHEN_RULES.map((rule) => {
+    const setting = `.Values.${rule.path}`;
+    const condition = helmCondition(rule.when, (path) => `.Values.${path}`);
+    // A number's empty is null (Go's nil, kind "invalid"), printed as a number; a string's is "", quoted.
+    const [set, got, shown] = rule.empty === null ? [`(not (kindIs "invalid" ${setting}))`, '%d', `(int ${setting})`] : [setting, '%q', setting];
+    return `{{- if and (${condition}) ${set} -}}\n{{- fail (printf ${JSON.stringify(`${rule.path}: ${emptyWhenMessage(rule)} ${got}`)} ${shown}) -}}\n{{- end -}}`;
+  }).join('\n');
+}
+
 /**
  * The cross-field rules of src/config/rules.ts, in the same order and with the same messages, so
  * `helm install` refuses what the raw synth refuses.
@@ -169,10 +181,6 @@ ${withheldChecks()}
 {{- end -}}
 {{- $_ := set $seen $env.name true -}}
 {{- end -}}
-{{- $service := (index $.Values $component).service -}}
-{{- if and (eq $service.type "ClusterIP") (not (kindIs "invalid" $service.nodePort)) -}}
-{{- fail (printf "%s.service.nodePort: expected null when %s.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" $component $component (int $service.nodePort)) -}}
-{{- end -}}
 {{- end -}}
 {{- range $key, $value := .Values.config.extra -}}
 {{- if has $key (${list(RESERVED_CONFIG_KEYS)}) -}}
@@ -197,9 +205,7 @@ ${withheldChecks()}
 {{- if or ${forbiddenPath} -}}
 {{- fail (printf "frontend.ingress.path: ${INGRESS_PATH_MESSAGE.replace(/"/g, '\\"').replace(/%/g, '%%')}, got %q" $path) -}}
 {{- end -}}
-{{- if and .Values.secret.create .Values.secret.existingSecret -}}
-{{- fail (printf "secret.existingSecret: expected \\"\\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
-{{- end -}}
+${emptyWhenChecks()}
 {{- range $component := list "backend" "frontend" -}}
 {{- $settings := index $.Values $component -}}
 {{- if and (eq (int $settings.rollingUpdate.maxSurge) 0) (eq (int $settings.rollingUpdate.maxUnavailable) 0) -}}
@@ -208,12 +214,6 @@ ${withheldChecks()}
 {{- if ge (int $settings.preStopSleepSeconds) (int $settings.terminationGracePeriodSeconds) -}}
 {{- fail (printf "%s.preStopSleepSeconds: expected less than %s.terminationGracePeriodSeconds (%d: the pause is part of the grace period, and the app needs time to stop after it), got %d" $component $component (int $settings.terminationGracePeriodSeconds) (int $settings.preStopSleepSeconds)) -}}
 {{- end -}}
-{{- end -}}
-{{- if and .Values.networkPolicy.enabled .Values.config.backendUrl -}}
-{{- fail (printf "config.backendUrl: expected \\"\\" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got %q" .Values.config.backendUrl) -}}
-{{- end -}}
-{{- if and .Values.frontend.ingress.tlsSecretName (not .Values.frontend.ingress.host) -}}
-{{- fail (printf "frontend.ingress.tlsSecretName: expected \\"\\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
 {{- end -}}
 {{- $tools := .Values.aiops.kagent.writeTools -}}
 {{- range $index, $tool := $tools -}}
