@@ -89,9 +89,9 @@ export function canonicalMemory(quantity: string): string {
 }
 
 /**
- * A setting that must be empty ("", or null for a number) while another says otherwise. One entry drives the synth's check
- * (crossFieldProblems), the chart's `fail` (the validate helper), the test settings' mender (which
- * empties it) and the tests' breaker (`breaks`).
+ * A setting that must be empty ("", or null for a number) while another says otherwise. One entry
+ * drives the synth's check (crossFieldProblems), the chart's `fail` (the validate helper), the test
+ * settings' mender (which empties it) and the tests' breaker (`breaks`).
  */
 export interface EmptyWhenRule {
   /** The setting that must be empty, and what empty is for it. */

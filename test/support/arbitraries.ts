@@ -64,17 +64,17 @@ const text = (schema: z.ZodString) => {
   return patterned(node);
 };
 
-/**
- * Mends what the cross-field rules refuse (quantities over the ceiling, requests over limits, identical probes, min over max
- * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
- * Secret, an IP address as Ingress host, an Ingress path the API server refuses), so few generated values are thrown away.
- */
 /** Sets the value at `path` (its keys) in `values`. */
 export function setAt(values: any, path: readonly string[], value: unknown): void {
   const parent = path.slice(0, -1).reduce((node, key) => node[key], values);
   parent[path[path.length - 1]] = value;
 }
 
+/**
+ * Mends what the cross-field rules refuse (quantities over the ceiling, requests over limits, identical probes, min over max
+ * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
+ * Secret, an IP address as Ingress host, an Ingress path the API server refuses), so few generated values are thrown away.
+ */
 function mended(generated: Values): Values {
   const values = structuredClone(generated);
   for (const component of COMPONENTS) {

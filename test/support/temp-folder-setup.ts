@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The variables `os.tmpdir()` reads: TMPDIR on Linux and macOS, TEMP and TMP on Windows. */
-export const TEMP_VARIABLES = ['TMPDIR', 'TEMP', 'TMP'] as const;
+const TEMP_VARIABLES = ['TMPDIR', 'TEMP', 'TMP'] as const;
 
 /**
  * npm test's own temporary folder: every test, and every program a test runs, writes its temporary

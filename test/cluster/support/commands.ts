@@ -101,6 +101,7 @@ export function createSecret(namespace: string, name = 'todo-chatbot-secrets', e
     return;
   }
   const folder = scratchFolder('secrets');
+  // Gone as soon as the Secret is made, not only after the test file: the file holds its values.
   try {
     orThrow("README's secrets.env block", run('bash', ['-euc', readmeSecretsBlock()], { cwd: folder }));
     fromEnvFile(join(folder, 'secrets.env'));

@@ -19,9 +19,9 @@ const MAX_REQUESTS = 50_000;
  * The client loop, in a worker thread of its own: the scenarios run kubectl and helm synchronously,
  * which would stall a loop on the test's own thread. One request at a time, each URL in turn, no
  * retries; anything but a 2xx is a failure. A slow answer is not a dropped one: the client waits 15 s,
-longer than the frontend's own 10 s wait for the backend (so a backend it cannot reach shows as the
-frontend's 502, not as the client giving up), and the slowest answers are reported. Each request on a new connection: what is
- * measured is where the Service sends each one. (A kept-alive connection stays with its pod until the
+ * longer than the frontend's own 10 s wait for the backend (so a backend it cannot reach shows as the
+ * frontend's 502, not as the client giving up), and the slowest answers are reported. Each request on
+ * a new connection: what is measured is where the Service sends each one. (A kept-alive connection stays with its pod until the
  * pod closes it, and a server that closes an idle one on SIGTERM, as Next.js and uvicorn do, races the
  * client's next request on it; browsers retry such a request, this loop would count it.)
  */
