@@ -248,7 +248,7 @@ const malformed: [string, string, RegExp][] = [
   ['a null key (Helm cannot read it)', 'config:\n  extra:\n    ~: a\n', /^expected a key of text, a number or a boolean, got null \(Helm cannot read it\)$/],
   ['a list as a key (Helm cannot read it)', '? [a]\n: 1\n', /^expected a key of text, a number or a boolean, got a list/],
   ['a line that starts with --- and goes on (Helm 4 splits there)', 'config:\n  corsOrigins: "a\n---b"\n', /^expected a line that starts with --- to be a document separator/],
-  ['requests over limits', 'backend:\n  resources:\n    requests:\n      memory: 2Gi\n', /^backend\.resources\.requests\.memory: expected at most the limit "512Mi", got "2Gi"$/],
+  ['requests over limits', 'backend:\n  resources:\n    requests:\n      memory: 2Gi\n', /^backend\.resources\.requests\.memory: expected at most backend\.resources\.limits\.memory \("512Mi"\), got "2Gi"$/],
   ['a __proto__ key', '__proto__:\n  polluted: true\n', /^\["__proto__"\]: unknown key|^__proto__: unknown key/],
 ];
 

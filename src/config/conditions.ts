@@ -35,7 +35,7 @@ export function valueAtPath(values: unknown, path: string): unknown {
 }
 
 /** Helm's truthiness: false, 0, "", null and empty collections are false. */
-function helmTruthy(value: unknown): boolean {
+export function helmTruthy(value: unknown): boolean {
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
   return Boolean(value);

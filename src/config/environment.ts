@@ -9,12 +9,6 @@ import { Component, COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField 
 /** Where each container gets a writable folder for temporary files (an emptyDir: the root filesystem is read-only). */
 export const TMP_PATH = '/tmp';
 
-/**
- * A mount path as the rules compare it with TMP_PATH: without trailing slashes. The same regex runs in
- * the chart (Go's RE2), so both outputs see the same path.
- */
-export const TRAILING_SLASHES = /\/+$/;
-
 /** The variable each container's port is announced in; its probes and Service use that port. */
 export const PORT_ENV = 'PORT';
 

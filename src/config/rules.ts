@@ -1,6 +1,6 @@
-import { Condition, evaluate, valueAtPath, ValuesPath } from './conditions';
-import { COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
-import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from './environment';
+import { Condition, evaluate, helmTruthy, valueAtPath, ValuesPath } from './conditions';
+import { Component, COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
+import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH } from './environment';
 
 /**
  * Rules that span several fields, so the JSON schema cannot state them; each is something the API
@@ -16,22 +16,6 @@ export interface Problem {
 export const SECRET_ENV = Object.values(SECRET_ENV_BY_FIELD);
 /** Names that say "secret" (kube-linter's env-var-secret): such values belong in the Secret, not in plain text. */
 export const SECRET_LOOKING_NAME = /secret|password|passwd|token|api_?key|private_?key|credential/i;
-/** The API server refuses an IP address as an Ingress host: it must be a DNS name. */
-export const IP_ADDRESS = /^[0-9.]+$/;
-/** What the API server refuses inside a `Prefix` Ingress path, and at its end (found by the control plane tier). */
-export const INGRESS_PATH_FORBIDDEN = { within: ['//', '/./', '/../', '%2f', '%2F'], atEnd: ['/..', '/.'] } as const;
-export const INGRESS_PATH_MESSAGE = 'expected a path without "//", "/./", "/../" or an encoded "/" (%2F), not ending in "/." or "/.."';
-
-/** The next-cache volume on the tmp volume's path: two mounts on one path, which the API server refuses. */
-export const NEXT_CACHE_ON_TMP_MESSAGE = `expected a path other than ${JSON.stringify(TMP_PATH)}, where the tmp volume is mounted (the API server refuses two volumes on one path)`;
-
-/** Why a user-chosen variable name or ConfigMap key is refused (`noun` is "name" or "key"), if it is. */
-function userEnvNameProblem(name: string, noun: string, reserved: readonly string[]): string | undefined {
-  if (reserved.includes(name)) return `expected a ${noun} other than ${reserved.join(', ')} (set by the chart), got ${JSON.stringify(name)}`;
-  if (SECRET_LOOKING_NAME.test(name)) return `expected a ${noun} that does not look secret (put secrets in the Secret, AD-5), got ${JSON.stringify(name)}`;
-  return undefined;
-}
-
 /** Bytes per unit of each memory suffix the schema allows. */
 export const MEMORY_FACTORS: Readonly<Record<string, number>> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
 
@@ -88,13 +72,26 @@ export function canonicalMemory(quantity: string): string {
   return binary ? largestWholeSuffix(bytes, '', 1024, BINARY_SUFFIXES) : largestWholeSuffix(bytes, '', 1000, DECIMAL_SUFFIXES);
 }
 
-/**
- * A setting that must be empty ("", or null for a number) while another says otherwise. One entry
- * drives the synth's check (crossFieldProblems), the chart's `fail` (the validate helper), the test
- * settings' mender (which empties it) and the tests' breaker (`breaks`).
+
+/*
+ * The cross-field rules, as data: each entry of CROSS_FIELD_RULES is one rule. Its kind says how the
+ * synth checks it (crossFieldProblems, here), how the chart's validate helper writes it as a Helm `fail`
+ * with the same line (src/outputs/helm/validate.ts), and how the test settings mend it; its `breaks`
+ * are the ways tests break it. Adding a rule is adding an entry.
  */
+
+/** How a setting is compared: a CPU or memory quantity (as an amount, shown quoted), or a count. */
+export type Measure = 'cpu' | 'memory' | 'count';
+
+/**
+ * Ways to change valid settings so that this rule, and no other, is broken, by what they do; each
+ * returns the field the refusal names.
+ */
+export type Breaks = Readonly<Record<string, (values: Values) => string>>;
+
+/** A setting that must be empty ("", or null for a number) while a condition holds. */
 export interface EmptyWhenRule {
-  /** The setting that must be empty, and what empty is for it. */
+  readonly kind: 'emptyWhen';
   readonly path: ValuesPath;
   readonly empty: '' | null;
   /** When it must be, and the same in words for the message. */
@@ -102,54 +99,311 @@ export interface EmptyWhenRule {
   readonly whenText: string;
   /** Why, for the message. */
   readonly because: string;
-  /** Changes valid settings so that this rule, and no other, is broken: what the tests refuse. */
-  readonly breaks: (values: Values) => void;
+  readonly breaks: Breaks;
 }
 
-export const EMPTY_WHEN_RULES: readonly EmptyWhenRule[] = [
-  {
-    path: 'secret.existingSecret',
-    empty: '',
-    when: { truthy: 'secret.create' },
-    whenText: 'secret.create is true',
-    because: 'the chart would create a Secret of its own',
-    breaks: (values) => {
-      values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };
+/** A count or quantity that must be at most, less than or more than a bound: another setting, or a fixed value. */
+export interface OrderRule {
+  readonly kind: 'order';
+  readonly path: ValuesPath;
+  readonly measure: Measure;
+  readonly relation: keyof typeof RELATION_WORDS;
+  readonly bound: { readonly path: ValuesPath } | { readonly value: string | number };
+  /** Only while this holds (always, when left out), and the same in words. */
+  readonly when?: { readonly condition: Condition; readonly text: string };
+  readonly because?: string;
+  readonly breaks: Breaks;
+}
+
+/** Where a distinct rule's values come from: a setting, the items of a list (or a field of each), or a mapping's keys. */
+export type DistinctSource = { readonly path: ValuesPath } | { readonly list: ValuesPath; readonly field?: 'name' } | { readonly keysOf: ValuesPath };
+
+/** Values that must differ from each other, from one or more sources. Unset ones are not compared. */
+export interface DistinctRule {
+  readonly kind: 'distinct';
+  readonly among: readonly DistinctSource[];
+  /** What one of them is, for the message ("name", "tool"). */
+  readonly noun: string;
+  /** Why, for the message, when it is not plain. */
+  readonly because?: string;
+  readonly breaks: Breaks;
+}
+
+/** Names the user chooses (a field of each list item, or a mapping's keys): neither one the chart sets, nor one that looks secret. */
+export interface UserNameRule {
+  readonly kind: 'userName';
+  readonly names: { readonly list: ValuesPath; readonly field: 'name' } | { readonly keysOf: ValuesPath };
+  readonly noun: 'name' | 'key';
+  readonly reserved: readonly string[];
+  readonly breaks: Breaks;
+}
+
+/** A text setting refused when it matches a pattern (RE2 and JavaScript read it alike: no lookaround, no flags). */
+export interface RefusedRule {
+  readonly kind: 'refused';
+  readonly path: ValuesPath;
+  readonly refused: RegExp;
+  /** What is expected instead, for the message, and a value the test settings' mender puts in its place. */
+  readonly expected: string;
+  readonly instead: string;
+  readonly breaks: Breaks;
+}
+
+/** A group of settings that must not equal another. */
+export interface DifferRule {
+  readonly kind: 'differ';
+  readonly path: ValuesPath;
+  readonly from: ValuesPath;
+  readonly because: string;
+  /** Changes `path` so that it differs from `from`: the test settings' mender. */
+  readonly mend: (values: Values) => void;
+  readonly breaks: Breaks;
+}
+
+export type CrossFieldRule = EmptyWhenRule | OrderRule | DistinctRule | UserNameRule | RefusedRule | DifferRule;
+
+export const RELATION_WORDS = { atMost: 'at most', lessThan: 'less than', moreThan: 'more than' } as const;
+
+/*
+ * Each kind's line. The values it shows come in already written (`got`, `bound`, and the paths of list
+ * items): the synth's JSON, or, for the chart, the printf verbs Helm fills in.
+ */
+
+export function emptyWhenLine(rule: EmptyWhenRule, got: string): string {
+  return `${rule.path}: expected ${JSON.stringify(rule.empty)} when ${rule.whenText} (${rule.because}), got ${got}`;
+}
+
+export function orderLine(rule: OrderRule, shown: { bound: string; got: string }): string {
+  const [label, notes] = 'path' in rule.bound ? [rule.bound.path, [shown.bound, rule.because]] : [shown.bound, [rule.because]];
+  const said = notes.filter(Boolean).join('; ');
+  return `${rule.path}: expected ${RELATION_WORDS[rule.relation]} ${label}${rule.when ? ` when ${rule.when.text}` : ''}${said ? ` (${said})` : ''}, got ${shown.got}`;
+}
+
+export function distinctLine(rule: DistinctRule, shown: { path: string; earlier: string; got: string }): string {
+  return `${shown.path}: expected a ${rule.noun} other than ${shown.earlier}'s${rule.because ? ` (${rule.because})` : ''}, got ${shown.got} for both`;
+}
+
+export function userNameLines(rule: UserNameRule, shown: { path: string; got: string }): { reserved: string; secretLooking: string } {
+  return {
+    reserved: `${shown.path}: expected a ${rule.noun} other than ${rule.reserved.join(', ')} (set by the chart), got ${shown.got}`,
+    secretLooking: `${shown.path}: expected a ${rule.noun} that does not look secret (put secrets in the Secret, AD-5), got ${shown.got}`,
+  };
+}
+
+export function refusedLine(rule: RefusedRule, got: string): string {
+  return `${rule.path}: expected ${rule.expected}, got ${got}`;
+}
+
+export function differLine(rule: DifferRule): string {
+  return `${rule.path}: expected settings that differ from ${rule.from} (${rule.because}), got the same`;
+}
+
+/** A value of `measure` as an amount to compare. */
+export function amountOf(measure: Measure, value: unknown): number {
+  if (measure === 'cpu') return cpuMillicores(String(value));
+  if (measure === 'memory') return memoryBytes(String(value));
+  return Number(value);
+}
+
+/** Whether `value` breaks an order rule against `bound`. */
+export function breaksOrder(rule: OrderRule, value: unknown, bound: unknown): boolean {
+  const [amount, limit] = [amountOf(rule.measure, value), amountOf(rule.measure, bound)];
+  if (rule.relation === 'atMost') return amount > limit;
+  if (rule.relation === 'lessThan') return amount >= limit;
+  return amount <= limit;
+}
+
+/** A quantity just above `quantity`, in its unit ("1024" to "1025", "64Ti" to "65Ti"). */
+const justAbove = (quantity: string) => `${Number.parseInt(quantity, 10) + 1}${quantity.replace(/^[0-9]+/, '')}`;
+
+/** A component's rules: its resources, probes, replicas, variables and rollout. */
+function componentRules(component: Component): CrossFieldRule[] {
+  const resources = ['cpu', 'memory'] as const;
+  return [
+    ...resources.map(
+      (resource): OrderRule => ({
+        kind: 'order',
+        path: `${component}.resources.limits.${resource}`,
+        measure: resource,
+        relation: 'atMost',
+        bound: { value: QUANTITY_CEILING[resource] },
+        // A request above the ceiling is above its limit or its limit is too: the next rule refuses it.
+        breaks: { [`a ${component} ${resource} limit above the ceiling`]: (values) => ((values[component].resources.limits[resource] = justAbove(QUANTITY_CEILING[resource])), `${component}.resources.limits.${resource}`) },
+      }),
+    ),
+    ...resources.map(
+      (resource): OrderRule => ({
+        kind: 'order',
+        path: `${component}.resources.requests.${resource}`,
+        measure: resource,
+        relation: 'atMost',
+        bound: { path: `${component}.resources.limits.${resource}` },
+        breaks: {
+          [`a ${component} ${resource} request above its limit`]: (values) => {
+            values[component].resources.limits[resource] = resource === 'cpu' ? '500m' : '1Gi';
+            values[component].resources.requests[resource] = resource === 'cpu' ? '0.501' : '1025Mi';
+            return `${component}.resources.requests.${resource}`;
+          },
+        },
+      }),
+    ),
+    {
+      kind: 'differ',
+      path: `${component}.probes.liveness`,
+      from: `${component}.probes.readiness`,
+      because: 'identical probes restart a pod the moment it leaves the Service',
+      mend: (values) => {
+        const { readiness, liveness } = values[component].probes;
+        liveness.periodSeconds = readiness.periodSeconds === 3600 ? 3599 : readiness.periodSeconds + 1;
+      },
+      breaks: { [`identical ${component} liveness and readiness probes`]: (values) => ((values[component].probes.liveness = { ...values[component].probes.readiness }), `${component}.probes.liveness`) },
     },
-  },
-  {
-    path: 'config.backendUrl',
-    empty: '',
-    when: { truthy: 'networkPolicy.enabled' },
-    whenText: 'networkPolicy.enabled is true',
-    because: "the frontend's egress policy lets it reach this release's backend only",
-    breaks: (values) => {
-      values.networkPolicy.enabled = true;
-      values.config.backendUrl = 'https://api.example.com';
+    {
+      kind: 'order',
+      path: `${component}.autoscaling.minReplicas`,
+      measure: 'count',
+      relation: 'atMost',
+      bound: { path: `${component}.autoscaling.maxReplicas` },
+      breaks: { [`more ${component} minimum than maximum replicas`]: (values) => ((values[component].autoscaling = { ...values[component].autoscaling, minReplicas: 6, maxReplicas: 3 }), `${component}.autoscaling.minReplicas`) },
     },
-  },
-  {
-    path: 'frontend.ingress.tlsSecretName',
-    empty: '',
-    when: { not: { truthy: 'frontend.ingress.host' } },
-    whenText: 'frontend.ingress.host is empty',
-    because: 'a certificate is for a host name: set the host',
-    breaks: (values) => {
-      values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '', tlsSecretName: 'todo-tls' };
+    {
+      kind: 'userName',
+      names: { list: `${component}.extraEnv`, field: 'name' },
+      noun: 'name',
+      reserved: reservedEnv(component),
+      breaks: {
+        [`a ${component} variable the model sets`]: (values) => ((values[component].extraEnv = [{ name: reservedEnv(component)[0], value: 'x' }]), `${component}.extraEnv[0].name`),
+        [`a secret-looking ${component} variable`]: (values) => ((values[component].extraEnv = [{ name: 'GITHUB_TOKEN', value: 'x' }]), `${component}.extraEnv[0].name`),
+      },
     },
-  },
-  ...COMPONENTS.map(
-    (component): EmptyWhenRule => ({
+    {
+      kind: 'distinct',
+      // config.extra reaches the container too (envFrom), and extraEnv would hide its value there.
+      among: [{ keysOf: 'config.extra' }, { list: `${component}.extraEnv`, field: 'name' }],
+      noun: 'name',
+      because: 'each is one variable of the container',
+      breaks: {
+        [`a repeated ${component} variable`]: (values) => ((values[component].extraEnv = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]), `${component}.extraEnv[1].name`),
+        [`a ${component} variable that is also a config key`]: (values) => ((values.config.extra = { FEATURE: 'on' }), (values[component].extraEnv = [{ name: 'FEATURE', value: 'off' }]), `${component}.extraEnv[0].name`),
+      },
+    },
+    {
+      kind: 'order',
+      path: `${component}.rollingUpdate.maxUnavailable`,
+      measure: 'count',
+      relation: 'moreThan',
+      bound: { value: 0 },
+      when: { condition: { not: { greaterThan: [`${component}.rollingUpdate.maxSurge`, 0] } }, text: `${component}.rollingUpdate.maxSurge is 0` },
+      because: 'a rollout could neither start a pod nor stop one',
+      breaks: { [`a ${component} rollout that can neither start nor stop a pod`]: (values) => ((values[component].rollingUpdate = { maxSurge: 0, maxUnavailable: 0 }), `${component}.rollingUpdate.maxUnavailable`) },
+    },
+    {
+      kind: 'order',
+      path: `${component}.preStopSleepSeconds`,
+      measure: 'count',
+      relation: 'lessThan',
+      bound: { path: `${component}.terminationGracePeriodSeconds` },
+      because: 'the pause is part of the grace period, and the app needs time to stop after it',
+      breaks: { [`a ${component} preStop pause as long as the grace period`]: (values) => ((values[component].terminationGracePeriodSeconds = 10), (values[component].preStopSleepSeconds = 10), `${component}.preStopSleepSeconds`) },
+    },
+    {
+      kind: 'emptyWhen',
       path: `${component}.service.nodePort`,
       empty: null,
       when: { equals: [`${component}.service.type`, 'ClusterIP'] },
       whenText: `${component}.service.type is ClusterIP`,
       because: 'only NodePort and LoadBalancer Services have node ports',
-      breaks: (values) => {
-        values[component].service = { ...values[component].service, type: 'ClusterIP', nodePort: 30080 };
+      breaks: { [`a ${component} node port on a ClusterIP Service`]: (values) => ((values[component].service = { ...values[component].service, type: 'ClusterIP', nodePort: 30080 }), `${component}.service.nodePort`) },
+    },
+  ];
+}
+
+export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
+  ...COMPONENTS.flatMap(componentRules),
+  {
+    kind: 'userName',
+    names: { keysOf: 'config.extra' },
+    noun: 'key',
+    reserved: RESERVED_CONFIG_KEYS,
+    breaks: {
+      'a reserved config key': (values) => ((values.config.extra = { CORS_ORIGINS: '*' }), 'config.extra.CORS_ORIGINS'),
+      'a secret-looking config key': (values) => ((values.config.extra = { DB_PASSWORD: 'x' }), 'config.extra.DB_PASSWORD'),
+    },
+  },
+  {
+    kind: 'distinct',
+    among: SECRET_FIELDS.map((field) => ({ path: `secret.keys.${field}` as const })),
+    noun: 'key',
+    breaks: { 'two Secret entries under one key': (values) => ((values.secret.keys.openaiApiKey = values.secret.keys.databaseUrl), 'secret.keys.openaiApiKey') },
+  },
+  {
+    kind: 'refused',
+    path: 'frontend.ingress.host',
+    refused: /^[0-9.]+$/,
+    expected: 'a DNS name, not an IP address',
+    instead: 'todo.example.com',
+    breaks: { 'an IP address as Ingress host': (values) => ((values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '10.0.0.1' }), 'frontend.ingress.host') },
+  },
+  {
+    kind: 'refused',
+    path: 'frontend.ingress.path',
+    // What the API server refuses in a `Prefix` path (found by the control plane tier).
+    refused: /\/\/|\/\.\.?\/|%2[fF]|\/\.\.?$/,
+    expected: 'a path without "//", "/./", "/../" or an encoded "/" (%2F), not ending in "/." or "/.."',
+    instead: '/',
+    breaks: {
+      'an Ingress path with "//"': (values) => ((values.frontend.ingress.path = '/app//v1'), 'frontend.ingress.path'),
+      'an Ingress path ending in "/.."': (values) => ((values.frontend.ingress.path = '/app/..'), 'frontend.ingress.path'),
+    },
+  },
+  {
+    kind: 'refused',
+    path: 'frontend.nextCachePath',
+    // Trailing slashes name the same folder.
+    refused: new RegExp(`^${TMP_PATH}/*$`),
+    expected: `a path other than ${JSON.stringify(TMP_PATH)}, where the tmp volume is mounted (the API server refuses two volumes on one path)`,
+    instead: '/app/.next/cache',
+    breaks: { 'the Next.js cache on the tmp volume': (values) => ((values.frontend.nextCachePath = '/tmp/'), 'frontend.nextCachePath') },
+  },
+  {
+    kind: 'emptyWhen',
+    path: 'secret.existingSecret',
+    empty: '',
+    when: { truthy: 'secret.create' },
+    whenText: 'secret.create is true',
+    because: 'the chart would create a Secret of its own',
+    breaks: {
+      'an existing Secret beside a created one': (values) => {
+        values.secret = { ...values.secret, create: true, existingSecret: 'mine', values: { databaseUrl: 'a', openaiApiKey: 'b', betterAuthSecret: 'c' } };
+        return 'secret.existingSecret';
       },
-    }),
-  ),
+    },
+  },
+  {
+    kind: 'emptyWhen',
+    path: 'config.backendUrl',
+    empty: '',
+    when: { truthy: 'networkPolicy.enabled' },
+    whenText: 'networkPolicy.enabled is true',
+    because: "the frontend's egress policy lets it reach this release's backend only",
+    breaks: { 'an outside backend behind NetworkPolicies': (values) => ((values.networkPolicy.enabled = true), (values.config.backendUrl = 'https://api.example.com'), 'config.backendUrl') },
+  },
+  {
+    kind: 'emptyWhen',
+    path: 'frontend.ingress.tlsSecretName',
+    empty: '',
+    when: { not: { truthy: 'frontend.ingress.host' } },
+    whenText: 'frontend.ingress.host is empty',
+    because: 'a certificate is for a host name: set the host',
+    breaks: { 'a TLS certificate with no Ingress host': (values) => ((values.frontend.ingress = { ...values.frontend.ingress, enabled: true, host: '', tlsSecretName: 'todo-tls' }), 'frontend.ingress.tlsSecretName') },
+  },
+  {
+    kind: 'distinct',
+    among: [{ list: 'aiops.kagent.writeTools' }],
+    noun: 'tool',
+    // kagent would list the tool twice in the Agent, and in its approvals: once is what was meant.
+    breaks: { 'a kagent write tool listed twice': (values) => ((values.aiops.kagent.writeTools = ['k8s_scale', 'k8s_scale']), 'aiops.kagent.writeTools[1]') },
+  },
 ];
 
 /** Whether a setting holds its rule's empty value (a null setting may also be left out). */
@@ -157,103 +411,67 @@ export function isEmptyFor(rule: EmptyWhenRule, value: unknown): boolean {
   return rule.empty === null ? value === null || value === undefined : value === rule.empty;
 }
 
-/** An EmptyWhenRule's message, before the value it got (the synth's JSON quoting, Helm's %q). */
-export function emptyWhenMessage(rule: EmptyWhenRule): string {
-  return `expected ${JSON.stringify(rule.empty)} when ${rule.whenText} (${rule.because}), got`;
+/** The values a distinct rule compares, each with the path the message names, source by source; unset ones left out. */
+export function distinctEntries(rule: DistinctRule, values: Values): [path: string, value: unknown][] {
+  const entries = rule.among.flatMap((source): [string, unknown][] => {
+    if ('path' in source) return [[source.path, valueAtPath(values, source.path)]];
+    if ('keysOf' in source) return sortedKeys(values, source.keysOf).map((key) => [`${source.keysOf}.${key}`, key]);
+    const { list, field } = source;
+    return (valueAtPath(values, list) as unknown[]).map((item, index) => [`${list}[${index}]${field ? `.${field}` : ''}`, field ? (item as Record<string, unknown>)[field] : item]);
+  });
+  return entries.filter(([, value]) => helmTruthy(value));
+}
+
+/** A mapping's keys in the order Helm's `range` visits them: sorted. */
+function sortedKeys(values: Values, path: ValuesPath): string[] {
+  return Object.keys(valueAtPath(values, path) as object).sort();
+}
+
+/** The names a user-name rule judges, each with the path the message names. Mapping keys in sorted order, as Helm's `range` visits them. */
+export function userNames(rule: UserNameRule, values: Values): [path: string, name: string][] {
+  const { names } = rule;
+  if ('keysOf' in names) return sortedKeys(values, names.keysOf).map((key) => [`${names.keysOf}.${key}`, key]);
+  return (valueAtPath(values, names.list) as Record<string, string>[]).map((item, index) => [`${names.list}[${index}].${names.field}`, item[names.field]]);
+}
+
+/** One rule's problems with valid-schema values. */
+function ruleProblems(rule: CrossFieldRule, values: Values): string[] {
+  switch (rule.kind) {
+    case 'emptyWhen': {
+      const value = valueAtPath(values, rule.path);
+      return evaluate(rule.when, values) && !isEmptyFor(rule, value) ? [emptyWhenLine(rule, JSON.stringify(value))] : [];
+    }
+    case 'order': {
+      if (rule.when && !evaluate(rule.when.condition, values)) return [];
+      const value = valueAtPath(values, rule.path);
+      const bound = 'path' in rule.bound ? valueAtPath(values, rule.bound.path) : rule.bound.value;
+      return breaksOrder(rule, value, bound) ? [orderLine(rule, { bound: JSON.stringify(bound), got: JSON.stringify(value) })] : [];
+    }
+    case 'distinct': {
+      const entries = distinctEntries(rule, values);
+      return entries.flatMap(([path, value], index) => {
+        const earlier = entries.slice(0, index).find(([, other]) => JSON.stringify(other) === JSON.stringify(value));
+        return earlier ? [distinctLine(rule, { path, earlier: earlier[0], got: JSON.stringify(value) })] : [];
+      });
+    }
+    case 'userName':
+      return userNames(rule, values).flatMap(([path, name]) => {
+        const lines = userNameLines(rule, { path, got: JSON.stringify(name) });
+        if (rule.reserved.includes(name)) return [lines.reserved];
+        return SECRET_LOOKING_NAME.test(name) ? [lines.secretLooking] : [];
+      });
+    case 'refused': {
+      const value = String(valueAtPath(values, rule.path));
+      return rule.refused.test(value) ? [refusedLine(rule, JSON.stringify(value))] : [];
+    }
+    case 'differ':
+      return JSON.stringify(valueAtPath(values, rule.path)) === JSON.stringify(valueAtPath(values, rule.from)) ? [differLine(rule)] : [];
+  }
 }
 
 export function crossFieldProblems(values: Values): Problem[] {
-  const problems: Problem[] = [];
-  for (const component of COMPONENTS) {
-    const { requests, limits } = values[component].resources;
-    const quantities = [['cpu', cpuMillicores], ['memory', memoryBytes]] as const;
-    for (const [kind, set] of [['requests', requests], ['limits', limits]] as const) {
-      for (const [resource, amount] of quantities) {
-        if (amount(set[resource]) > amount(QUANTITY_CEILING[resource])) {
-          problems.push({ path: `${component}.resources.${kind}.${resource}`, message: `expected at most ${JSON.stringify(QUANTITY_CEILING[resource])}, got ${JSON.stringify(set[resource])}` });
-        }
-      }
-    }
-    for (const [resource, amount] of quantities) {
-      if (amount(requests[resource]) > amount(limits[resource])) {
-        problems.push({
-          path: `${component}.resources.requests.${resource}`,
-          message: `expected at most the limit ${JSON.stringify(limits[resource])}, got ${JSON.stringify(requests[resource])}`,
-        });
-      }
-    }
-    const { readiness, liveness } = values[component].probes;
-    if (JSON.stringify(readiness) === JSON.stringify(liveness)) {
-      problems.push({
-        path: `${component}.probes.liveness`,
-        message: 'expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same',
-      });
-    }
-    const { autoscaling } = values[component];
-    if (autoscaling.minReplicas > autoscaling.maxReplicas) {
-      problems.push({
-        path: `${component}.autoscaling.minReplicas`,
-        message: `expected at most maxReplicas (${autoscaling.maxReplicas}), got ${autoscaling.minReplicas}`,
-      });
-    }
-    const seen = new Set<string>();
-    values[component].extraEnv.forEach(({ name }, index) => {
-      const path = `${component}.extraEnv[${index}].name`;
-      const refused = userEnvNameProblem(name, 'name', reservedEnv(component));
-      if (refused) {
-        problems.push({ path, message: refused });
-      } else if (seen.has(name)) {
-        problems.push({ path, message: `expected each name once, got ${JSON.stringify(name)} twice` });
-      }
-      seen.add(name);
-    });
-  }
-  for (const key of Object.keys(values.config.extra)) {
-    const refused = userEnvNameProblem(key, 'key', RESERVED_CONFIG_KEYS);
-    if (refused) problems.push({ path: `config.extra.${key}`, message: refused });
-  }
-  const { keys } = values.secret;
-  SECRET_FIELDS.forEach((field, index) => {
-    const earlier = SECRET_FIELDS.slice(0, index).find((other) => keys[other] === keys[field]);
-    if (earlier) {
-      problems.push({ path: `secret.keys.${field}`, message: `expected a key other than secret.keys.${earlier}'s, got ${JSON.stringify(keys[field])} for both` });
-    }
+  return CROSS_FIELD_RULES.flatMap((rule) => ruleProblems(rule, values)).map((line) => {
+    const split = line.indexOf(': ');
+    return { path: line.slice(0, split), message: line.slice(split + 2) };
   });
-  if (IP_ADDRESS.test(values.frontend.ingress.host)) {
-    problems.push({ path: 'frontend.ingress.host', message: `expected a DNS name, not an IP address, got ${JSON.stringify(values.frontend.ingress.host)}` });
-  }
-  const { path } = values.frontend.ingress;
-  if (INGRESS_PATH_FORBIDDEN.within.some((part) => path.includes(part)) || INGRESS_PATH_FORBIDDEN.atEnd.some((end) => path.endsWith(end))) {
-    problems.push({ path: 'frontend.ingress.path', message: `${INGRESS_PATH_MESSAGE}, got ${JSON.stringify(path)}` });
-  }
-  for (const rule of EMPTY_WHEN_RULES) {
-    const value = valueAtPath(values, rule.path);
-    if (evaluate(rule.when, values) && !isEmptyFor(rule, value)) problems.push({ path: rule.path, message: `${emptyWhenMessage(rule)} ${JSON.stringify(value)}` });
-  }
-  for (const component of COMPONENTS) {
-    const { preStopSleepSeconds, terminationGracePeriodSeconds, rollingUpdate } = values[component];
-    if (rollingUpdate.maxSurge === 0 && rollingUpdate.maxUnavailable === 0) {
-      problems.push({
-        path: `${component}.rollingUpdate.maxUnavailable`,
-        message: `expected more than 0 when ${component}.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got 0`,
-      });
-    }
-    if (preStopSleepSeconds >= terminationGracePeriodSeconds) {
-      problems.push({
-        path: `${component}.preStopSleepSeconds`,
-        message: `expected less than ${component}.terminationGracePeriodSeconds (${terminationGracePeriodSeconds}: the pause is part of the grace period, and the app needs time to stop after it), got ${preStopSleepSeconds}`,
-      });
-    }
-  }
-  // kagent would list the tool twice in the Agent (and in its approvals): once is what was meant.
-  values.aiops.kagent.writeTools.forEach((tool, index) => {
-    if (values.aiops.kagent.writeTools.indexOf(tool) < index) {
-      problems.push({ path: `aiops.kagent.writeTools[${index}]`, message: `expected each tool once, got ${JSON.stringify(tool)} twice` });
-    }
-  });
-  const { nextCachePath } = values.frontend;
-  if (nextCachePath.replace(TRAILING_SLASHES, '') === TMP_PATH) {
-    problems.push({ path: 'frontend.nextCachePath', message: `${NEXT_CACHE_ON_TMP_MESSAGE}, got ${JSON.stringify(nextCachePath)}` });
-  }
-  return problems;
 }

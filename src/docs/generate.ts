@@ -7,6 +7,7 @@ import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
 import { unambiguousYaml } from '../outputs/yaml';
 import { valueAtPath } from '../config/conditions';
+import { CROSS_FIELD_RULES, CrossFieldRule, differLine, DistinctSource, distinctLine, emptyWhenLine, orderLine, refusedLine, userNameLines } from '../config/rules';
 
 /*
  * Documentation generated from the model (`npm run docs`): the values reference in README.md, the
@@ -34,6 +35,40 @@ export function policyTable(): string {
   const checks = (ids: readonly string[] = []) => (ids.length === 0 ? '-' : ids.map((id) => `\`${id}\``).join(', '));
   const rows = POLICY_RULES.map((rule) => `| \`${rule.id}\` | ${cell(rule.description)} | ${PEERS.map((peer) => checks(rule.peers[peer])).join(' | ')} | ${cell(rule.source)} |`);
   return [`| Rule | What it checks | ${PEERS.join(' | ')} | Also |`, `|---|---|${PEERS.map(() => '---|').join('')}---|`, ...rows].join('\n');
+}
+
+/** The settings a distinct rule takes its values from, as a path pattern. */
+function sourcePattern(source: DistinctSource): string {
+  if ('path' in source) return source.path;
+  if ('keysOf' in source) return `${source.keysOf}.<key>`;
+  return `${source.list}[<i>]${source.field ? `.${source.field}` : ''}`;
+}
+
+/** A rule's refusal lines, with the values it shows written as <value>. */
+function ruleLines(rule: CrossFieldRule): string[] {
+  const value = '<value>';
+  switch (rule.kind) {
+    case 'emptyWhen':
+      return [emptyWhenLine(rule, value)];
+    case 'order':
+      return [orderLine(rule, { bound: 'path' in rule.bound ? value : JSON.stringify(rule.bound.value), got: value })];
+    case 'distinct':
+      return [distinctLine(rule, { path: rule.among.map(sourcePattern).join(' or '), earlier: 'an earlier one', got: value })];
+    case 'userName': {
+      const path = 'keysOf' in rule.names ? `${rule.names.keysOf}.<key>` : `${rule.names.list}[<i>].${rule.names.field}`;
+      return Object.values(userNameLines(rule, { path, got: value }));
+    }
+    case 'refused':
+      return [refusedLine(rule, value)];
+    case 'differ':
+      return [differLine(rule)];
+  }
+}
+
+/** The rules between settings (src/config/rules.ts), one row per line they refuse with. */
+export function crossFieldTable(): string {
+  const rows = CROSS_FIELD_RULES.flatMap(ruleLines).map((line) => `| \`${cell(line)}\` |`);
+  return ['| Refused with |', '|---|', ...rows].join('\n');
 }
 
 type Manifest = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
@@ -106,7 +141,7 @@ export function kagentAgentYaml(): string {
 
 /** The generated sections of each documentation file. */
 export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string, () => string>>>> = {
-  'README.md': { 'values-table': valuesTable },
+  'README.md': { 'values-table': valuesTable, 'cross-field-rules': crossFieldTable },
   'docs/architecture.md': { 'architecture-diagram': () => ['```mermaid', architectureDiagram(), '```'].join('\n') },
   'docs/policy.md': { 'policy-rules': policyTable },
   'docs/aiops.md': { 'kagent-agent': kagentAgentYaml },

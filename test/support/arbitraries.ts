@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
-import { RESERVED_CONFIG_KEYS, reservedEnv } from '../../src/config/environment';
-import { evaluate } from '../../src/config/conditions';
-import { crossFieldProblems, EMPTY_WHEN_RULES, IP_ADDRESS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../src/config/rules';
-import { COMPONENTS, releaseSchema, SECRET_FIELDS, Values } from '../../src/config/schema';
+import { evaluate, valueAtPath } from '../../src/config/conditions';
+import { breaksOrder, CROSS_FIELD_RULES, CrossFieldRule, crossFieldProblems, distinctEntries, SECRET_LOOKING_NAME } from '../../src/config/rules';
+import { releaseSchema, Values } from '../../src/config/schema';
 import { z } from 'zod';
 import { formats, schemaPattern } from '../../src/config/patterns';
 
@@ -70,47 +69,66 @@ export function setAt(values: any, path: readonly string[], value: unknown): voi
   parent[path[path.length - 1]] = value;
 }
 
-/**
- * Mends what the cross-field rules refuse (quantities over the ceiling, requests over limits, identical probes, min over max
- * replicas, reserved, secret-looking or repeated names, shared Secret keys, a created and an existing
- * Secret, an IP address as Ingress host, an Ingress path the API server refuses), so few generated values are thrown away.
- */
-function mended(generated: Values): Values {
-  const values = structuredClone(generated);
-  for (const component of COMPONENTS) {
-    const settings = values[component];
-    for (const resource of ['cpu', 'memory'] as const) {
-      for (const kind of ['requests', 'limits'] as const) {
-        if (crossFieldProblems(values).some(({ path, message }) => path === `${component}.resources.${kind}.${resource}` && message.includes('expected at most "'))) {
-          settings.resources[kind][resource] = QUANTITY_CEILING[resource];
+/** Makes `values` follow one cross-field rule, keeping as much of what was generated as it can. */
+function mend(rule: CrossFieldRule, values: Values): void {
+  const path = (at: string) => at.split('.');
+  switch (rule.kind) {
+    case 'emptyWhen':
+      if (evaluate(rule.when, values)) setAt(values, path(rule.path), rule.empty);
+      return;
+    case 'order': {
+      if (rule.when && !evaluate(rule.when.condition, values)) return;
+      const bound = 'path' in rule.bound ? valueAtPath(values, rule.bound.path) : rule.bound.value;
+      if (!breaksOrder(rule, valueAtPath(values, rule.path), bound)) return;
+      // A quantity takes its bound (the rules only cap quantities); a count the nearest it may be.
+      setAt(values, path(rule.path), rule.measure === 'count' ? Number(bound) + { atMost: 0, lessThan: -1, moreThan: 1 }[rule.relation] : bound);
+      return;
+    }
+    case 'distinct': {
+      // Each repeat goes: a list item or a key is dropped, a number unset (unset ones are not compared), a name gets a suffix.
+      const seen = new Set<string>();
+      const repeats = new Set<string>();
+      for (const [at, value] of distinctEntries(rule, values)) {
+        if (seen.has(JSON.stringify(value))) repeats.add(at);
+        seen.add(JSON.stringify(value));
+      }
+      for (const source of rule.among) {
+        if ('path' in source) {
+          const value = valueAtPath(values, source.path);
+          if (repeats.has(source.path)) setAt(values, path(source.path), typeof value === 'number' ? null : `${value}-${repeats.size}`);
+        } else if ('keysOf' in source) {
+          const mapping = valueAtPath(values, source.keysOf) as Record<string, unknown>;
+          for (const key of Object.keys(mapping)) if (repeats.has(`${source.keysOf}.${key}`)) delete mapping[key];
+        } else {
+          const items = valueAtPath(values, source.list) as unknown[];
+          setAt(values, path(source.list), items.filter((_, index) => ![...repeats].some((at) => at.startsWith(`${source.list}[${index}]`))));
         }
       }
-      if (crossFieldProblems(values).some(({ path }) => path === `${component}.resources.requests.${resource}`)) {
-        settings.resources.requests[resource] = settings.resources.limits[resource];
-      }
+      return;
     }
-    const { readiness, liveness } = settings.probes;
-    if (JSON.stringify(readiness) === JSON.stringify(liveness)) liveness.periodSeconds = readiness.periodSeconds === 3600 ? 3599 : readiness.periodSeconds + 1;
-    settings.autoscaling.minReplicas = Math.min(settings.autoscaling.minReplicas, settings.autoscaling.maxReplicas);
-    const names = new Set<string>(reservedEnv(component));
-    settings.extraEnv = settings.extraEnv.filter(({ name }) => !names.has(name) && !SECRET_LOOKING_NAME.test(name) && Boolean(names.add(name)));
+    case 'userName': {
+      const refused = (name: string) => rule.reserved.includes(name) || SECRET_LOOKING_NAME.test(name);
+      const { names } = rule;
+      if ('keysOf' in names) {
+        const mapping = valueAtPath(values, names.keysOf) as Record<string, unknown>;
+        for (const key of Object.keys(mapping)) if (refused(key)) delete mapping[key];
+      } else {
+        setAt(values, path(names.list), (valueAtPath(values, names.list) as Record<string, string>[]).filter((item) => !refused(item[names.field])));
+      }
+      return;
+    }
+    case 'refused':
+      if (rule.refused.test(String(valueAtPath(values, rule.path)))) setAt(values, path(rule.path), rule.instead);
+      return;
+    case 'differ':
+      if (JSON.stringify(valueAtPath(values, rule.path)) === JSON.stringify(valueAtPath(values, rule.from))) rule.mend(values);
   }
-  for (const key of Object.keys(values.config.extra)) {
-    if (RESERVED_CONFIG_KEYS.includes(key) || SECRET_LOOKING_NAME.test(key)) delete values.config.extra[key];
-  }
-  SECRET_FIELDS.forEach((field, index) => {
-    if (SECRET_FIELDS.slice(0, index).some((other) => values.secret.keys[other] === values.secret.keys[field])) values.secret.keys[field] = `${values.secret.keys[field]}-${index}`;
-  });
-  if (IP_ADDRESS.test(values.frontend.ingress.host)) values.frontend.ingress.host = `h${values.frontend.ingress.host}`;
-  if (crossFieldProblems(values).some(({ path }) => path === 'frontend.ingress.path')) values.frontend.ingress.path = '/';
-  for (const rule of EMPTY_WHEN_RULES) if (evaluate(rule.when, values)) setAt(values, rule.path.split('.'), rule.empty);
-  for (const component of COMPONENTS) {
-    const settings = values[component];
-    settings.preStopSleepSeconds = Math.min(settings.preStopSleepSeconds, settings.terminationGracePeriodSeconds - 1);
-    if (settings.rollingUpdate.maxSurge === 0) settings.rollingUpdate.maxUnavailable = Math.max(settings.rollingUpdate.maxUnavailable, 1);
-  }
-  values.aiops.kagent.writeTools = [...new Set(values.aiops.kagent.writeTools)];
-  if (crossFieldProblems(values).some(({ path }) => path === 'frontend.nextCachePath')) values.frontend.nextCachePath = '/app/.next/cache';
+}
+
+/** Generated values made to follow every cross-field rule, in the rules' order, so few are thrown away. */
+function mended(generated: Values): Values {
+  const values = structuredClone(generated);
+  for (const rule of CROSS_FIELD_RULES) mend(rule, values);
   return values;
 }
 

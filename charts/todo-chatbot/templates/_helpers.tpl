@@ -142,6 +142,10 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end }}
 
+{{- define "todo-chatbot.shown" -}}
+{{- if kindIs "string" . -}}{{- printf "%q" . -}}{{- else if kindIs "invalid" . -}}null{{- else -}}{{- printf "%d" (int .) -}}{{- end -}}
+{{- end }}
+
 {{- define "todo-chatbot.validate" -}}
 {{- if or (not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" .Release.Name)) (gt (len .Release.Name) 53) -}}
 {{- fail (printf "--release-name: expected a DNS-1035 label of at most 53 characters (lowercase letters, digits and \"-\"), got %q" .Release.Name) -}}
@@ -158,100 +162,147 @@ app.kubernetes.io/component: test
 {{- if not (regexMatch "^[^\u0085\u2028\u2029]*$" .Values.secret.values.betterAuthSecret) -}}
 {{- fail "secret.values.betterAuthSecret: expected a string without the line separators U+0085, U+2028 and U+2029 (at most 4096 characters), got text (not shown: a secret value)" -}}
 {{- end -}}
-{{- $reservedEnv := dict "backend" (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") "frontend" (list "PORT" "HOSTNAME" "NEXT_TELEMETRY_DISABLED" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") -}}
-{{- range $component := list "backend" "frontend" -}}
-{{- $resources := (index $.Values $component).resources -}}
-{{- $ceilings := dict "cpu" "1024" "memory" "64Ti" -}}
-{{- range $kind := list "requests" "limits" -}}
-{{- range $resource, $helper := dict "cpu" "todo-chatbot.cpuMillicores" "memory" "todo-chatbot.memoryBytes" -}}
-{{- $quantity := index (index $resources $kind) $resource -}}
-{{- if gt (include $helper $quantity | float64) (include $helper (index $ceilings $resource) | float64) -}}
-{{- fail (printf "%s.resources.%s.%s: expected at most %q, got %q" $component $kind $resource (index $ceilings $resource) $quantity) -}}
+{{- if gt (include "todo-chatbot.cpuMillicores" .Values.backend.resources.limits.cpu | float64) (include "todo-chatbot.cpuMillicores" "1024" | float64) -}}
+{{- fail (printf "backend.resources.limits.cpu: expected at most \"1024\", got %q" .Values.backend.resources.limits.cpu) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.memoryBytes" .Values.backend.resources.limits.memory | float64) (include "todo-chatbot.memoryBytes" "64Ti" | float64) -}}
+{{- fail (printf "backend.resources.limits.memory: expected at most \"64Ti\", got %q" .Values.backend.resources.limits.memory) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.cpuMillicores" .Values.backend.resources.requests.cpu | float64) (include "todo-chatbot.cpuMillicores" .Values.backend.resources.limits.cpu | float64) -}}
+{{- fail (printf "backend.resources.requests.cpu: expected at most backend.resources.limits.cpu (%q), got %q" .Values.backend.resources.limits.cpu .Values.backend.resources.requests.cpu) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.memoryBytes" .Values.backend.resources.requests.memory | float64) (include "todo-chatbot.memoryBytes" .Values.backend.resources.limits.memory | float64) -}}
+{{- fail (printf "backend.resources.requests.memory: expected at most backend.resources.limits.memory (%q), got %q" .Values.backend.resources.limits.memory .Values.backend.resources.requests.memory) -}}
+{{- end -}}
+{{- if eq (toJson .Values.backend.probes.liveness) (toJson .Values.backend.probes.readiness) -}}
+{{- fail (printf "backend.probes.liveness: expected settings that differ from backend.probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same") -}}
+{{- end -}}
+{{- if gt (int .Values.backend.autoscaling.minReplicas) (int .Values.backend.autoscaling.maxReplicas) -}}
+{{- fail (printf "backend.autoscaling.minReplicas: expected at most backend.autoscaling.maxReplicas (%d), got %d" (int .Values.backend.autoscaling.maxReplicas) (int .Values.backend.autoscaling.minReplicas)) -}}
+{{- end -}}
+{{- range $index, $item := .Values.backend.extraEnv -}}
+{{- if has $item.name (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") -}}
+{{- fail (printf "backend.extraEnv[%d].name: expected a name other than PORT, DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $index $item.name) -}}
+{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $item.name -}}
+{{- fail (printf "backend.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $index $item.name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.config.extra -}}
+{{- $entries = append $entries (list (printf "config.extra.%s" $key) $key) -}}
+{{- end -}}
+{{- range $index, $item := .Values.backend.extraEnv -}}
+{{- $entries = append $entries (list (printf "backend.extraEnv[%d].name" $index) $item.name) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a name other than %s's (each is one variable of the container), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $resource, $helper := dict "cpu" "todo-chatbot.cpuMillicores" "memory" "todo-chatbot.memoryBytes" -}}
-{{- $request := index $resources.requests $resource -}}
-{{- $limit := index $resources.limits $resource -}}
-{{- if gt (include $helper $request | float64) (include $helper $limit | float64) -}}
-{{- fail (printf "%s.resources.requests.%s: expected at most the limit %q, got %q" $component $resource $limit $request) -}}
+{{- if and (not (gt (int .Values.backend.rollingUpdate.maxSurge) 0)) (le (int .Values.backend.rollingUpdate.maxUnavailable) (int 0)) -}}
+{{- fail (printf "backend.rollingUpdate.maxUnavailable: expected more than 0 when backend.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got %d" (int .Values.backend.rollingUpdate.maxUnavailable)) -}}
+{{- end -}}
+{{- if ge (int .Values.backend.preStopSleepSeconds) (int .Values.backend.terminationGracePeriodSeconds) -}}
+{{- fail (printf "backend.preStopSleepSeconds: expected less than backend.terminationGracePeriodSeconds (%d; the pause is part of the grace period, and the app needs time to stop after it), got %d" (int .Values.backend.terminationGracePeriodSeconds) (int .Values.backend.preStopSleepSeconds)) -}}
+{{- end -}}
+{{- if and (eq .Values.backend.service.type "ClusterIP") (not (kindIs "invalid" .Values.backend.service.nodePort)) -}}
+{{- fail (printf "backend.service.nodePort: expected null when backend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %s" (include "todo-chatbot.shown" .Values.backend.service.nodePort)) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.cpuMillicores" .Values.frontend.resources.limits.cpu | float64) (include "todo-chatbot.cpuMillicores" "1024" | float64) -}}
+{{- fail (printf "frontend.resources.limits.cpu: expected at most \"1024\", got %q" .Values.frontend.resources.limits.cpu) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.memoryBytes" .Values.frontend.resources.limits.memory | float64) (include "todo-chatbot.memoryBytes" "64Ti" | float64) -}}
+{{- fail (printf "frontend.resources.limits.memory: expected at most \"64Ti\", got %q" .Values.frontend.resources.limits.memory) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.cpuMillicores" .Values.frontend.resources.requests.cpu | float64) (include "todo-chatbot.cpuMillicores" .Values.frontend.resources.limits.cpu | float64) -}}
+{{- fail (printf "frontend.resources.requests.cpu: expected at most frontend.resources.limits.cpu (%q), got %q" .Values.frontend.resources.limits.cpu .Values.frontend.resources.requests.cpu) -}}
+{{- end -}}
+{{- if gt (include "todo-chatbot.memoryBytes" .Values.frontend.resources.requests.memory | float64) (include "todo-chatbot.memoryBytes" .Values.frontend.resources.limits.memory | float64) -}}
+{{- fail (printf "frontend.resources.requests.memory: expected at most frontend.resources.limits.memory (%q), got %q" .Values.frontend.resources.limits.memory .Values.frontend.resources.requests.memory) -}}
+{{- end -}}
+{{- if eq (toJson .Values.frontend.probes.liveness) (toJson .Values.frontend.probes.readiness) -}}
+{{- fail (printf "frontend.probes.liveness: expected settings that differ from frontend.probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same") -}}
+{{- end -}}
+{{- if gt (int .Values.frontend.autoscaling.minReplicas) (int .Values.frontend.autoscaling.maxReplicas) -}}
+{{- fail (printf "frontend.autoscaling.minReplicas: expected at most frontend.autoscaling.maxReplicas (%d), got %d" (int .Values.frontend.autoscaling.maxReplicas) (int .Values.frontend.autoscaling.minReplicas)) -}}
+{{- end -}}
+{{- range $index, $item := .Values.frontend.extraEnv -}}
+{{- if has $item.name (list "PORT" "HOSTNAME" "NEXT_TELEMETRY_DISABLED" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL") -}}
+{{- fail (printf "frontend.extraEnv[%d].name: expected a name other than PORT, HOSTNAME, NEXT_TELEMETRY_DISABLED, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL (set by the chart), got %q" $index $item.name) -}}
+{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $item.name -}}
+{{- fail (printf "frontend.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $index $item.name) -}}
 {{- end -}}
 {{- end -}}
-{{- $probes := (index $.Values $component).probes -}}
-{{- if eq (toJson $probes.readiness) (toJson $probes.liveness) -}}
-{{- fail (printf "%s.probes.liveness: expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same" $component) -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.config.extra -}}
+{{- $entries = append $entries (list (printf "config.extra.%s" $key) $key) -}}
 {{- end -}}
-{{- $autoscaling := (index $.Values $component).autoscaling -}}
-{{- if gt (int $autoscaling.minReplicas) (int $autoscaling.maxReplicas) -}}
-{{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
+{{- range $index, $item := .Values.frontend.extraEnv -}}
+{{- $entries = append $entries (list (printf "frontend.extraEnv[%d].name" $index) $item.name) -}}
 {{- end -}}
-{{- $seen := dict -}}
-{{- $reserved := index $reservedEnv $component -}}
-{{- range $index, $env := (index $.Values $component).extraEnv -}}
-{{- if has $env.name $reserved -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected a name other than %s (set by the chart), got %q" $component $index (join ", " $reserved) $env.name) -}}
-{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $env.name -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $component $index $env.name) -}}
-{{- else if hasKey $seen $env.name -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected each name once, got %q twice" $component $index $env.name) -}}
-{{- end -}}
-{{- $_ := set $seen $env.name true -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a name other than %s's (each is one variable of the container), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
 {{- end -}}
 {{- end -}}
-{{- range $key, $value := .Values.config.extra -}}
-{{- if has $key (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" "HOSTNAME" "NEXT_TELEMETRY_DISABLED") -}}
-{{- fail (printf "config.extra.%s: expected a key other than PORT, DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL, HOSTNAME, NEXT_TELEMETRY_DISABLED (set by the chart), got %q" $key $key) -}}
-{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $key -}}
-{{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $key $key) -}}
+{{- end -}}
+{{- if and (not (gt (int .Values.frontend.rollingUpdate.maxSurge) 0)) (le (int .Values.frontend.rollingUpdate.maxUnavailable) (int 0)) -}}
+{{- fail (printf "frontend.rollingUpdate.maxUnavailable: expected more than 0 when frontend.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got %d" (int .Values.frontend.rollingUpdate.maxUnavailable)) -}}
+{{- end -}}
+{{- if ge (int .Values.frontend.preStopSleepSeconds) (int .Values.frontend.terminationGracePeriodSeconds) -}}
+{{- fail (printf "frontend.preStopSleepSeconds: expected less than frontend.terminationGracePeriodSeconds (%d; the pause is part of the grace period, and the app needs time to stop after it), got %d" (int .Values.frontend.terminationGracePeriodSeconds) (int .Values.frontend.preStopSleepSeconds)) -}}
+{{- end -}}
+{{- if and (eq .Values.frontend.service.type "ClusterIP") (not (kindIs "invalid" .Values.frontend.service.nodePort)) -}}
+{{- fail (printf "frontend.service.nodePort: expected null when frontend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %s" (include "todo-chatbot.shown" .Values.frontend.service.nodePort)) -}}
+{{- end -}}
+{{- range $name, $_ := .Values.config.extra -}}
+{{- if has $name (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" "HOSTNAME" "NEXT_TELEMETRY_DISABLED") -}}
+{{- fail (printf "config.extra.%s: expected a key other than PORT, DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL, HOSTNAME, NEXT_TELEMETRY_DISABLED (set by the chart), got %q" $name $name) -}}
+{{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $name -}}
+{{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $name $name) -}}
 {{- end -}}
 {{- end -}}
-{{- $keys := .Values.secret.keys -}}
-{{- $fields := list "databaseUrl" "openaiApiKey" "betterAuthSecret" -}}
-{{- range $index, $field := $fields -}}
-{{- range $earlier := slice $fields 0 $index -}}
-{{- if eq (index $keys $field) (index $keys $earlier) -}}
-{{- fail (printf "secret.keys.%s: expected a key other than secret.keys.%s's, got %q for both" $field $earlier (index $keys $field)) -}}
+{{- $entries := list -}}
+{{- $entries = append $entries (list "secret.keys.databaseUrl" .Values.secret.keys.databaseUrl) -}}
+{{- $entries = append $entries (list "secret.keys.openaiApiKey" .Values.secret.keys.openaiApiKey) -}}
+{{- $entries = append $entries (list "secret.keys.betterAuthSecret" .Values.secret.keys.betterAuthSecret) -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a key other than %s's, got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if regexMatch "^[0-9.]+$" .Values.frontend.ingress.host -}}
 {{- fail (printf "frontend.ingress.host: expected a DNS name, not an IP address, got %q" .Values.frontend.ingress.host) -}}
 {{- end -}}
-{{- $path := .Values.frontend.ingress.path -}}
-{{- if or (contains "//" $path) (contains "/./" $path) (contains "/../" $path) (contains "%2f" $path) (contains "%2F" $path) (hasSuffix "/.." $path) (hasSuffix "/." $path) -}}
-{{- fail (printf "frontend.ingress.path: expected a path without \"//\", \"/./\", \"/../\" or an encoded \"/\" (%%2F), not ending in \"/.\" or \"/..\", got %q" $path) -}}
+{{- if regexMatch "\\/\\/|\\/\\.\\.?\\/|%2[fF]|\\/\\.\\.?$" .Values.frontend.ingress.path -}}
+{{- fail (printf "frontend.ingress.path: expected a path without \"//\", \"/./\", \"/../\" or an encoded \"/\" (%%2F), not ending in \"/.\" or \"/..\", got %q" .Values.frontend.ingress.path) -}}
+{{- end -}}
+{{- if regexMatch "^\\/tmp\\/*$" .Values.frontend.nextCachePath -}}
+{{- fail (printf "frontend.nextCachePath: expected a path other than \"/tmp\", where the tmp volume is mounted (the API server refuses two volumes on one path), got %q" .Values.frontend.nextCachePath) -}}
 {{- end -}}
 {{- if and (.Values.secret.create) .Values.secret.existingSecret -}}
-{{- fail (printf "secret.existingSecret: expected \"\" when secret.create is true (the chart would create a Secret of its own), got %q" .Values.secret.existingSecret) -}}
+{{- fail (printf "secret.existingSecret: expected \"\" when secret.create is true (the chart would create a Secret of its own), got %s" (include "todo-chatbot.shown" .Values.secret.existingSecret)) -}}
 {{- end -}}
 {{- if and (.Values.networkPolicy.enabled) .Values.config.backendUrl -}}
-{{- fail (printf "config.backendUrl: expected \"\" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got %q" .Values.config.backendUrl) -}}
+{{- fail (printf "config.backendUrl: expected \"\" when networkPolicy.enabled is true (the frontend's egress policy lets it reach this release's backend only), got %s" (include "todo-chatbot.shown" .Values.config.backendUrl)) -}}
 {{- end -}}
 {{- if and (not (.Values.frontend.ingress.host)) .Values.frontend.ingress.tlsSecretName -}}
-{{- fail (printf "frontend.ingress.tlsSecretName: expected \"\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %q" .Values.frontend.ingress.tlsSecretName) -}}
+{{- fail (printf "frontend.ingress.tlsSecretName: expected \"\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %s" (include "todo-chatbot.shown" .Values.frontend.ingress.tlsSecretName)) -}}
 {{- end -}}
-{{- if and (eq .Values.backend.service.type "ClusterIP") (not (kindIs "invalid" .Values.backend.service.nodePort)) -}}
-{{- fail (printf "backend.service.nodePort: expected null when backend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" (int .Values.backend.service.nodePort)) -}}
+{{- $entries := list -}}
+{{- range $index, $item := .Values.aiops.kagent.writeTools -}}
+{{- $entries = append $entries (list (printf "aiops.kagent.writeTools[%d]" $index) $item) -}}
 {{- end -}}
-{{- if and (eq .Values.frontend.service.type "ClusterIP") (not (kindIs "invalid" .Values.frontend.service.nodePort)) -}}
-{{- fail (printf "frontend.service.nodePort: expected null when frontend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %d" (int .Values.frontend.service.nodePort)) -}}
-{{- end -}}
-{{- range $component := list "backend" "frontend" -}}
-{{- $settings := index $.Values $component -}}
-{{- if and (eq (int $settings.rollingUpdate.maxSurge) 0) (eq (int $settings.rollingUpdate.maxUnavailable) 0) -}}
-{{- fail (printf "%s.rollingUpdate.maxUnavailable: expected more than 0 when %s.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got 0" $component $component) -}}
-{{- end -}}
-{{- if ge (int $settings.preStopSleepSeconds) (int $settings.terminationGracePeriodSeconds) -}}
-{{- fail (printf "%s.preStopSleepSeconds: expected less than %s.terminationGracePeriodSeconds (%d: the pause is part of the grace period, and the app needs time to stop after it), got %d" $component $component (int $settings.terminationGracePeriodSeconds) (int $settings.preStopSleepSeconds)) -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a tool other than %s's, got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
 {{- end -}}
 {{- end -}}
-{{- $tools := .Values.aiops.kagent.writeTools -}}
-{{- range $index, $tool := $tools -}}
-{{- if has $tool (slice $tools 0 $index) -}}
-{{- fail (printf "aiops.kagent.writeTools[%d]: expected each tool once, got %q twice" $index $tool) -}}
-{{- end -}}
-{{- end -}}
-{{- if eq (regexReplaceAll "\\/+$" .Values.frontend.nextCachePath "") "/tmp" -}}
-{{- fail (printf "frontend.nextCachePath: expected a path other than \"/tmp\", where the tmp volume is mounted (the API server refuses two volumes on one path), got %q" .Values.frontend.nextCachePath) -}}
 {{- end -}}
 {{- end }}

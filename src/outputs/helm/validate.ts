@@ -1,6 +1,21 @@
-import { EMPTY_WHEN_RULES, emptyWhenMessage, INGRESS_PATH_FORBIDDEN, INGRESS_PATH_MESSAGE, NEXT_CACHE_ON_TMP_MESSAGE, IP_ADDRESS, BINARY_SUFFIXES, DECIMAL_SUFFIXES, MEMORY_FACTORS, QUANTITY_CEILING, SECRET_LOOKING_NAME } from '../../config/rules';
-import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH, TRAILING_SLASHES } from '../../config/environment';
-import { COMPONENTS, RELEASE_RULES, releaseProblemLine, SECRET_FIELDS } from '../../config/schema';
+import { ValuesPath } from '../../config/conditions';
+import {
+  BINARY_SUFFIXES,
+  CROSS_FIELD_RULES,
+  CrossFieldRule,
+  DECIMAL_SUFFIXES,
+  DistinctSource,
+  differLine,
+  distinctLine,
+  emptyWhenLine,
+  Measure,
+  MEMORY_FACTORS,
+  orderLine,
+  refusedLine,
+  SECRET_LOOKING_NAME,
+  userNameLines,
+} from '../../config/rules';
+import { RELEASE_RULES, releaseProblemLine } from '../../config/schema';
 import { describeAllowed, oneLine, withheld } from '../../config/errors';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
@@ -12,6 +27,7 @@ export const VALIDATE_TEMPLATE = 'templates/validate.yaml';
 const CPU_HELPER = `${CHART_NAME}.cpuMillicores`;
 const MEMORY_HELPER = `${CHART_NAME}.memoryBytes`;
 const WHOLE_SUFFIX_HELPER = `${CHART_NAME}.largestWholeSuffix`;
+const SHOWN_HELPER = `${CHART_NAME}.shown`;
 
 // Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
 const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
@@ -115,114 +131,128 @@ function withheldChecks(): string {
     .join('\n');
 }
 
-/** EMPTY_WHEN_RULES, each a Helm `if` on its condition and the setting, failing with the synth's line. */
-function emptyWhenChecks(): string {
-  return EMPTY_WHEN_RULES.map((rule) => {
-    const setting = `.Values.${rule.path}`;
-    const condition = helmCondition(rule.when, (path) => `.Values.${path}`);
-    // A number's empty is null (Go's nil, kind "invalid"), printed as a number; a string's is "", quoted.
-    const [set, got, shown] = rule.empty === null ? [`(not (kindIs "invalid" ${setting}))`, '%d', `(int ${setting})`] : [setting, '%q', setting];
-    return `{{- if and (${condition}) ${set} -}}\n{{- fail (printf ${JSON.stringify(`${rule.path}: ${emptyWhenMessage(rule)} ${got}`)} ${shown}) -}}\n{{- end -}}`;
-  }).join('\n');
+/** A setting as Go template text. */
+const setting = (path: ValuesPath) => `.Values.${path}`;
+
+/**
+ * A Helm `fail` with a rule's line, built by `line` from the shown values it is handed: each shown
+ * value is the printf verb of one [verb, expression] of `shown`, in the line's order, and every other
+ * "%" is written "%%".
+ */
+function failWith<Slots extends string>(shown: Readonly<Record<Slots, readonly [verb: string, expression: string]>>, line: (slots: Record<Slots, string>) => string): string {
+  const names = Object.keys(shown) as Slots[];
+  const slots = Object.fromEntries(names.map((name, index) => [name, `\u0000${index}\u0000`])) as Record<Slots, string>;
+  const expressions: string[] = [];
+  const format = line(slots)
+    .replace(/%/g, '%%')
+    .replace(/\u0000(\d+)\u0000/g, (_, index: string) => {
+      const [verb, expression] = shown[names[Number(index)]];
+      expressions.push(expression);
+      return verb;
+    });
+  return `{{- fail (printf ${JSON.stringify(format)}${expressions.map((expression) => ` ${expression}`).join('')}) -}}`;
+}
+
+/** A Go template value as an amount to compare: the chart's quantity helpers compute what amountOf does. */
+function amountOf(measure: Measure, value: string): string {
+  if (measure === 'count') return `(int ${value})`;
+  return `(include "${measure === 'cpu' ? CPU_HELPER : MEMORY_HELPER}" ${value} | float64)`;
+}
+
+/** How a value of `measure` is shown: a quoted quantity, or a count. */
+function shownAs(measure: Measure, value: string): readonly [string, string] {
+  return measure === 'count' ? ['%d', `(int ${value})`] : ['%q', value];
+}
+
+/** A string, a whole number or null as the synth's JSON shows it (Helm's toJson would escape "&", "<" and ">"). */
+const asJson = (value: string) => ['%s', `(include "${SHOWN_HELPER}" ${value})`] as const;
+
+/** One rule of CROSS_FIELD_RULES as Helm template text: the test of ruleProblems in src/config/rules.ts, failing with the same line. */
+function ruleCheck(rule: CrossFieldRule): string {
+  const block = (test: string, body: string) => `{{- if ${test} -}}\n${body}\n{{- end -}}`;
+  switch (rule.kind) {
+    case 'emptyWhen': {
+      const value = setting(rule.path);
+      // A number's empty is null (Go's nil, kind "invalid"); a string's is "".
+      const set = rule.empty === null ? `(not (kindIs "invalid" ${value}))` : value;
+      return block(`and (${helmCondition(rule.when, setting)}) ${set}`, failWith({ got: asJson(value) }, ({ got }) => emptyWhenLine(rule, got)));
+    }
+    case 'order': {
+      const value = setting(rule.path);
+      const bound = 'path' in rule.bound ? setting(rule.bound.path) : JSON.stringify(rule.bound.value);
+      const comparison = { atMost: 'gt', lessThan: 'ge', moreThan: 'le' }[rule.relation];
+      const broken = `${comparison} ${amountOf(rule.measure, value)} ${amountOf(rule.measure, bound)}`;
+      const test = rule.when ? `and (${helmCondition(rule.when.condition, setting)}) (${broken})` : broken;
+      if (!('path' in rule.bound)) {
+        // A fixed bound is part of the line itself.
+        const fixed = JSON.stringify(rule.bound.value);
+        return block(test, failWith({ got: shownAs(rule.measure, value) }, ({ got }) => orderLine(rule, { bound: fixed, got })));
+      }
+      return block(test, failWith({ bound: shownAs(rule.measure, bound), got: shownAs(rule.measure, value) }, (shown) => orderLine(rule, shown)));
+    }
+    case 'distinct': {
+      // Every source's [path, value] pairs in one list, in the synth's order; then each against those before it.
+      const collect = (source: DistinctSource) => {
+        const add = (path: string, value: string) => `{{- $entries = append $entries (list ${path} ${value}) -}}`;
+        if ('path' in source) return add(JSON.stringify(source.path), setting(source.path));
+        if ('keysOf' in source) return `{{- range $key, $_ := ${setting(source.keysOf)} -}}\n${add(`(printf "${source.keysOf}.%s" $key)`, '$key')}\n{{- end -}}`;
+        const field = source.field ? `.${source.field}` : '';
+        return `{{- range $index, $item := ${setting(source.list)} -}}\n${add(`(printf "${source.list}[%d]${field}" $index)`, `$item${field}`)}\n{{- end -}}`;
+      };
+      const [path, value] = ['(index $entry 0)', '(index $entry 1)'];
+      const [earlier, earlierValue] = ['(index $other 0)', '(index $other 1)'];
+      return [
+        '{{- $entries := list -}}',
+        ...rule.among.map(collect),
+        '{{- range $index, $entry := $entries -}}',
+        '{{- range $other := slice $entries 0 $index -}}',
+        block(
+          `and ${value} ${earlierValue} (eq (toJson ${value}) (toJson ${earlierValue}))`,
+          failWith({ path: ['%s', path], earlier: ['%s', earlier], got: asJson(value) }, (shown) => distinctLine(rule, shown)),
+        ),
+        '{{- end -}}',
+        '{{- end -}}',
+      ].join('\n');
+    }
+    case 'userName': {
+      const { names } = rule;
+      const [range, name, path] =
+        'keysOf' in names
+          ? [`{{- range $name, $_ := ${setting(names.keysOf)} -}}`, '$name', (slot: string) => `${names.keysOf}.${slot}`]
+          : [`{{- range $index, $item := ${setting(names.list)} -}}`, `$item.${names.field}`, (slot: string) => `${names.list}[${slot}].${names.field}`];
+      const where: readonly [string, string] = 'keysOf' in names ? ['%s', '$name'] : ['%d', '$index'];
+      const fail = (which: 'reserved' | 'secretLooking') => failWith({ where, got: ['%q', name] }, ({ where: slot, got }) => userNameLines(rule, { path: path(slot), got })[which]);
+      return [
+        range,
+        `{{- if has ${name} (list ${rule.reserved.map((reserved) => JSON.stringify(reserved)).join(' ')}) -}}`,
+        fail('reserved'),
+        `{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} ${name} -}}`,
+        fail('secretLooking'),
+        '{{- end -}}',
+        '{{- end -}}',
+      ].join('\n');
+    }
+    case 'refused':
+      return block(`regexMatch ${JSON.stringify(rule.refused.source)} ${setting(rule.path)}`, failWith({ got: ['%q', setting(rule.path)] }, ({ got }) => refusedLine(rule, got)));
+    case 'differ':
+      return block(`eq (toJson ${setting(rule.path)}) (toJson ${setting(rule.from)})`, failWith({}, () => differLine(rule)));
+  }
 }
 
 /**
- * The cross-field rules of src/config/rules.ts, in the same order and with the same messages, so
- * `helm install` refuses what the raw synth refuses.
+ * The release's rules, the withheld patterns and CROSS_FIELD_RULES in the synth's order and with its
+ * lines, so `helm install` refuses what the raw synth refuses (it stops at the first).
  */
 export function validateHelper(): string {
-  const list = (names: readonly string[]) => `list ${names.map((name) => JSON.stringify(name)).join(' ')}`;
-  const reservedByComponent = `dict ${COMPONENTS.map((component) => `"${component}" (${list(reservedEnv(component))})`).join(' ')}`;
-  const forbiddenPath = [
-    ...INGRESS_PATH_FORBIDDEN.within.map((part) => `(contains ${JSON.stringify(part)} $path)`),
-    ...INGRESS_PATH_FORBIDDEN.atEnd.map((end) => `(hasSuffix ${JSON.stringify(end)} $path)`),
-  ].join(' ');
   return `${quantityHelpers()}
+
+{{- define "${SHOWN_HELPER}" -}}
+{{- if kindIs "string" . -}}{{- printf "%q" . -}}{{- else if kindIs "invalid" . -}}null{{- else -}}{{- printf "%d" (int .) -}}{{- end -}}
+{{- end }}
 
 {{- define "${VALIDATE_HELPER}" -}}
 ${releaseChecks()}
 ${withheldChecks()}
-{{- $reservedEnv := ${reservedByComponent} -}}
-{{- range $component := list "backend" "frontend" -}}
-{{- $resources := (index $.Values $component).resources -}}
-{{- $ceilings := dict "cpu" ${JSON.stringify(QUANTITY_CEILING.cpu)} "memory" ${JSON.stringify(QUANTITY_CEILING.memory)} -}}
-{{- range $kind := list "requests" "limits" -}}
-{{- range $resource, $helper := dict "cpu" "${CPU_HELPER}" "memory" "${MEMORY_HELPER}" -}}
-{{- $quantity := index (index $resources $kind) $resource -}}
-{{- if gt (include $helper $quantity | float64) (include $helper (index $ceilings $resource) | float64) -}}
-{{- fail (printf "%s.resources.%s.%s: expected at most %q, got %q" $component $kind $resource (index $ceilings $resource) $quantity) -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-{{- range $resource, $helper := dict "cpu" "${CPU_HELPER}" "memory" "${MEMORY_HELPER}" -}}
-{{- $request := index $resources.requests $resource -}}
-{{- $limit := index $resources.limits $resource -}}
-{{- if gt (include $helper $request | float64) (include $helper $limit | float64) -}}
-{{- fail (printf "%s.resources.requests.%s: expected at most the limit %q, got %q" $component $resource $limit $request) -}}
-{{- end -}}
-{{- end -}}
-{{- $probes := (index $.Values $component).probes -}}
-{{- if eq (toJson $probes.readiness) (toJson $probes.liveness) -}}
-{{- fail (printf "%s.probes.liveness: expected settings that differ from probes.readiness (identical probes restart a pod the moment it leaves the Service), got the same" $component) -}}
-{{- end -}}
-{{- $autoscaling := (index $.Values $component).autoscaling -}}
-{{- if gt (int $autoscaling.minReplicas) (int $autoscaling.maxReplicas) -}}
-{{- fail (printf "%s.autoscaling.minReplicas: expected at most maxReplicas (%d), got %d" $component (int $autoscaling.maxReplicas) (int $autoscaling.minReplicas)) -}}
-{{- end -}}
-{{- $seen := dict -}}
-{{- $reserved := index $reservedEnv $component -}}
-{{- range $index, $env := (index $.Values $component).extraEnv -}}
-{{- if has $env.name $reserved -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected a name other than %s (set by the chart), got %q" $component $index (join ", " $reserved) $env.name) -}}
-{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} $env.name -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected a name that does not look secret (put secrets in the Secret, AD-5), got %q" $component $index $env.name) -}}
-{{- else if hasKey $seen $env.name -}}
-{{- fail (printf "%s.extraEnv[%d].name: expected each name once, got %q twice" $component $index $env.name) -}}
-{{- end -}}
-{{- $_ := set $seen $env.name true -}}
-{{- end -}}
-{{- end -}}
-{{- range $key, $value := .Values.config.extra -}}
-{{- if has $key (${list(RESERVED_CONFIG_KEYS)}) -}}
-{{- fail (printf "config.extra.%s: expected a key other than ${RESERVED_CONFIG_KEYS.join(', ')} (set by the chart), got %q" $key $key) -}}
-{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} $key -}}
-{{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $key $key) -}}
-{{- end -}}
-{{- end -}}
-{{- $keys := .Values.secret.keys -}}
-{{- $fields := list ${SECRET_FIELDS.map((field) => JSON.stringify(field)).join(' ')} -}}
-{{- range $index, $field := $fields -}}
-{{- range $earlier := slice $fields 0 $index -}}
-{{- if eq (index $keys $field) (index $keys $earlier) -}}
-{{- fail (printf "secret.keys.%s: expected a key other than secret.keys.%s's, got %q for both" $field $earlier (index $keys $field)) -}}
-{{- end -}}
-{{- end -}}
-{{- end -}}
-{{- if regexMatch ${JSON.stringify(IP_ADDRESS.source)} .Values.frontend.ingress.host -}}
-{{- fail (printf "frontend.ingress.host: expected a DNS name, not an IP address, got %q" .Values.frontend.ingress.host) -}}
-{{- end -}}
-{{- $path := .Values.frontend.ingress.path -}}
-{{- if or ${forbiddenPath} -}}
-{{- fail (printf "frontend.ingress.path: ${INGRESS_PATH_MESSAGE.replace(/"/g, '\\"').replace(/%/g, '%%')}, got %q" $path) -}}
-{{- end -}}
-${emptyWhenChecks()}
-{{- range $component := list "backend" "frontend" -}}
-{{- $settings := index $.Values $component -}}
-{{- if and (eq (int $settings.rollingUpdate.maxSurge) 0) (eq (int $settings.rollingUpdate.maxUnavailable) 0) -}}
-{{- fail (printf "%s.rollingUpdate.maxUnavailable: expected more than 0 when %s.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got 0" $component $component) -}}
-{{- end -}}
-{{- if ge (int $settings.preStopSleepSeconds) (int $settings.terminationGracePeriodSeconds) -}}
-{{- fail (printf "%s.preStopSleepSeconds: expected less than %s.terminationGracePeriodSeconds (%d: the pause is part of the grace period, and the app needs time to stop after it), got %d" $component $component (int $settings.terminationGracePeriodSeconds) (int $settings.preStopSleepSeconds)) -}}
-{{- end -}}
-{{- end -}}
-{{- $tools := .Values.aiops.kagent.writeTools -}}
-{{- range $index, $tool := $tools -}}
-{{- if has $tool (slice $tools 0 $index) -}}
-{{- fail (printf "aiops.kagent.writeTools[%d]: expected each tool once, got %q twice" $index $tool) -}}
-{{- end -}}
-{{- end -}}
-{{- if eq (regexReplaceAll ${JSON.stringify(TRAILING_SLASHES.source)} .Values.frontend.nextCachePath "") ${JSON.stringify(TMP_PATH)} -}}
-{{- fail (printf ${JSON.stringify(`frontend.nextCachePath: ${NEXT_CACHE_ON_TMP_MESSAGE}, got %q`)} .Values.frontend.nextCachePath) -}}
-{{- end -}}
+${CROSS_FIELD_RULES.map(ruleCheck).join('\n')}
 {{- end }}`;
 }
