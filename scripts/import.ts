@@ -3,7 +3,8 @@
  * Agent), offline. A test fails when the committed bindings are stale.
  */
 import { join } from 'node:path';
-import { IMPORTED_CRDS, importBindings } from '../src/imports/crd-bindings';
+import { IMPORTED_CRDS } from '../src/imports/crd-bindings';
+import { importBindings } from './crd-import';
 
 const root = join(__dirname, '..');
 importBindings(root, join(root, 'imports'));

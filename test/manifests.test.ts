@@ -1,14 +1,15 @@
 import { stringify } from 'yaml';
 import { loadSettings } from '../src/config/load';
 import { synthObjects } from '../src/outputs/raw';
-import { find, Manifest, podTemplates } from './support/kube';
+import { find, podTemplates } from './support/kube';
 import { invariantViolations } from './support/invariants';
+import type { KubeObject } from '../src/model/k8s';
 
 const profiles = ['minikube', 'cloud'] as const;
 
 describe.each(profiles)('raw manifests, %s profile', (profile) => {
   const settings = loadSettings({ profile });
-  const manifests = synthObjects(settings) as unknown as Manifest[];
+  const manifests = synthObjects(settings);
 
   it('matches the snapshot', () => {
     expect(manifests.map((manifest) => stringify(manifest)).join('---\n')).toMatchSnapshot();
@@ -91,8 +92,8 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
 
   it('points the frontend at the backend Service (R6) and rolls pods when the config changes', () => {
     expect(find(manifests, 'ConfigMap', 'todo-chatbot-config').data?.BACKEND_URL).toBe('http://todo-chatbot-backend.todo-chatbot.svc.cluster.local:8000');
-    const changed = synthObjects({ ...settings, values: { ...settings.values, config: { ...settings.values.config, logLevel: 'debug' } } }) as unknown as Manifest[];
-    const checksum = (objects: Manifest[]) => find(objects, 'Deployment', 'todo-chatbot-backend').spec.template.metadata.annotations['checksum/config'];
+    const changed = synthObjects({ ...settings, values: { ...settings.values, config: { ...settings.values.config, logLevel: 'debug' } } });
+    const checksum = (objects: KubeObject[]) => find(objects, 'Deployment', 'todo-chatbot-backend').spec.template.metadata.annotations['checksum/config'];
     expect(checksum(manifests)).toMatch(/^[0-9a-f]{64}$/);
     expect(checksum(changed)).not.toBe(checksum(manifests));
   });
@@ -108,7 +109,7 @@ describe.each(profiles)('raw manifests, %s profile', (profile) => {
 describe('profiles', () => {
   it('minikube never pulls (AD-4); cloud pulls pinned tags IfNotPresent, 2 to 5 replicas as its HorizontalPodAutoscaler decides', () => {
     const pods = (profile: string) =>
-      (synthObjects(loadSettings({ profile })) as unknown as Manifest[]).filter((manifest) => manifest.kind === 'Deployment');
+      (synthObjects(loadSettings({ profile }))).filter((manifest) => manifest.kind === 'Deployment');
     for (const deployment of pods('minikube')) expect(deployment.spec.template.spec.containers[0].imagePullPolicy).toBe('Never');
     for (const deployment of pods('cloud')) {
       const container = deployment.spec.template.spec.containers[0];
@@ -116,7 +117,7 @@ describe('profiles', () => {
       expect(container.image).toMatch(/:\d+\.\d+\.\d+$/);
       // The autoscaler owns the count: a replicas field would be reset by every apply.
       expect(deployment.spec.replicas).toBeUndefined();
-      const autoscaler = (synthObjects(loadSettings({ profile: 'cloud' })) as unknown as Manifest[]).find((m) => m.kind === 'HorizontalPodAutoscaler' && m.spec.scaleTargetRef.name === deployment.metadata.name);
+      const autoscaler = (synthObjects(loadSettings({ profile: 'cloud' }))).find((m) => m.kind === 'HorizontalPodAutoscaler' && m.spec.scaleTargetRef.name === deployment.metadata.name);
       expect(autoscaler?.spec).toMatchObject({ minReplicas: 2, maxReplicas: 5 });
     }
   });
@@ -124,7 +125,7 @@ describe('profiles', () => {
   it('makes NodePort one setting away', () => {
     const base = loadSettings();
     const values = { ...base.values, frontend: { ...base.values.frontend, service: { ...base.values.frontend.service, type: 'NodePort' as const, nodePort: 30080 } } };
-    const service = find(synthObjects({ ...base, values }) as unknown as Manifest[], 'Service', 'todo-chatbot-frontend');
+    const service = find(synthObjects({ ...base, values }), 'Service', 'todo-chatbot-frontend');
     expect(service.spec.type).toBe('NodePort');
     expect(service.spec.ports[0].nodePort).toBe(30080);
   });

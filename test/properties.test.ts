@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { OutputFile, rawFiles, synthObjects } from '../src/outputs/raw';
 import { yamlStream } from '../src/outputs/yaml';
 import { settingsArbitrary } from './support/arbitraries';
-import { Manifest } from './support/kube';
+
 import { invariantViolations, leakedSecrets } from './support/invariants';
 
 const RUNS = 200;
@@ -13,7 +13,7 @@ describe('raw synth over random valid settings (fast-check)', () => {
   it('keeps every invariant: selectors, named ports, probes, PSS restricted, BACKEND_URL, secret refs', () => {
     fc.assert(
       fc.property(settingsArbitrary, (settings) => {
-        const manifests = synthObjects(settings, settings.values.secret.values) as unknown as Manifest[];
+        const manifests = synthObjects(settings, settings.values.secret.values);
         expect(invariantViolations(manifests, settings)).toEqual([]);
       }),
       { numRuns: RUNS },
@@ -22,7 +22,7 @@ describe('raw synth over random valid settings (fast-check)', () => {
 
   it('gives the same checksum/config for the same ConfigMap entries in any order, and another for another value', () => {
     const checksum = (settings: Parameters<typeof synthObjects>[0]) =>
-      (synthObjects(settings, settings.values.secret.values) as unknown as Manifest[]).find((object) => object.kind === 'Deployment')!.spec.template.metadata.annotations['checksum/config'];
+      (synthObjects(settings, settings.values.secret.values)).find((object) => object.kind === 'Deployment')!.spec.template.metadata.annotations['checksum/config'];
     const withExtra = (base: Parameters<typeof synthObjects>[0], entries: [string, string][]) => ({ ...base, values: { ...base.values, config: { ...base.values.config, extra: Object.fromEntries(entries) } } });
     const entries = fc.uniqueArray(fc.tuple(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,11}$/), fc.string({ maxLength: 8 })), { minLength: 2, maxLength: 6, selector: ([key]) => key });
     fc.assert(

@@ -5,26 +5,26 @@ import { reservedEnv } from '../src/config/environment';
 import { loadSettings, validateValues } from '../src/config/load';
 import { PROFILE_NAMES } from '../src/config/profiles';
 import { COMPONENTS } from '../src/config/schema';
-import { Manifest, POLICY_RULES, policyViolations } from '../src/policy/rules';
+import { POLICY_RULES, policyViolations } from '../src/policy/rules';
 import { rawFiles, synthObjects } from '../src/outputs/raw';
-import { KubeObject, schemaProblems } from '../src/validate/kube-schema';
+import { schemaProblems } from '../src/validate/kube-schema';
 import { validateFiles } from '../src/validate/validate-files';
 import { settingsArbitrary } from './support/arbitraries';
 import { scratchFolder } from './support/scratch';
 
-const objectsOf = (profile: string) => synthObjects(loadSettings({ profile })) as unknown as Manifest[];
+const objectsOf = (profile: string) => synthObjects(loadSettings({ profile }));
 
 describe('Kubernetes schema validation (kubernetes-models + strict unknown fields)', () => {
   it.each(PROFILE_NAMES)('accepts every object of the %s profile', (profile) => {
-    expect(objectsOf(profile).flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
+    expect(objectsOf(profile).flatMap((object) => schemaProblems(object))).toEqual([]);
   });
 
   it('accepts every object for random valid settings, Secret and optional objects included', () => {
     fc.assert(
       fc.property(settingsArbitrary, (settings) => {
         const objects = synthObjects(settings, settings.values.secret.values);
-        expect(objects.flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
-        expect(policyViolations(objects as unknown as Manifest[])).toEqual([]);
+        expect(objects.flatMap((object) => schemaProblems(object))).toEqual([]);
+        expect(policyViolations(objects)).toEqual([]);
       }),
       { numRuns: 100 },
     );

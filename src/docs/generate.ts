@@ -1,34 +1,18 @@
-import { schemaLeaves, valuesJsonSchema } from '../config/json-schema';
-import { describeAllowed } from '../config/errors';
 import { profiles } from '../config/profiles';
 import { DEFAULT_RELEASE, Settings } from '../config/load';
 import { deepMerge } from '../config/merge';
 import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
 import { unambiguousYaml } from '../outputs/yaml';
-import { valueAtPath } from '../config/conditions';
 import { CROSS_FIELD_RULES, CrossFieldRule, differLine, DistinctSource, distinctLine, emptyWhenLine, orderLine, refusedLine, userNameLines } from '../config/rules';
+import type { KubeObject } from '../model/k8s';
+import { markdownCell as cell, valuesTable } from '../outputs/values-table';
 
 /*
- * Documentation generated from the model (`npm run docs`): the values reference in README.md, the
- * architecture diagram and the policy rule list. A test fails when the committed files are stale.
+ * Documentation generated from the model (`npm run docs`): the values reference (the chart's README
+ * has it too) and the rules between settings in README.md, the architecture diagram and the policy
+ * rule list. A test fails when the committed files are stale.
  */
-
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (value: unknown) => (value === undefined ? '' : `\`${JSON.stringify(value)}\``);
-
-
-/** One row per setting: its path, what it allows, its default and its cloud value, and its meaning. */
-export function valuesTable(): string {
-  const rows = schemaLeaves(valuesJsonSchema()).map(({ path: keys, node }) => {
-    const path = keys.join('.');
-    const minikube = valueAtPath(profiles.minikube, path);
-    const cloud = valueAtPath(profiles.cloud, path);
-    const cloudCell = JSON.stringify(cloud) === JSON.stringify(minikube) ? '' : code(cloud);
-    return `| \`${path}\` | ${cell(describeAllowed(node))} | ${code(minikube)} | ${cloudCell} | ${cell(node.description ?? '')} |`;
-  });
-  return ['| Key | Allowed | Default (minikube) | cloud | Description |', '|---|---|---|---|---|', ...rows].join('\n');
-}
 
 /** The rules of src/policy/rules.ts as a table, with the peers' checks that judge the same thing. */
 export function policyTable(): string {
@@ -71,8 +55,6 @@ export function crossFieldTable(): string {
   return ['| Refused with |', '|---|', ...rows].join('\n');
 }
 
-type Manifest = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
-
 /** Every object of the deployment, with every optional one switched on, as a Mermaid graph of how they connect. */
 export function architectureDiagram(): string {
   const values = deepMerge(profiles.cloud, {
@@ -82,15 +64,15 @@ export function architectureDiagram(): string {
   });
   const settings: Settings = { release: DEFAULT_RELEASE, values };
   const secretValues = { databaseUrl: '(secret)', openaiApiKey: '(secret)', betterAuthSecret: '(secret)' };
-  const objects = synthObjects(settings, secretValues) as unknown as Manifest[];
-  const id = (object: Manifest) => `${object.kind}_${object.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
+  const objects = synthObjects(settings, secretValues);
+  const id = (object: KubeObject) => `${object.kind}_${object.metadata.name}`.replace(/[^A-Za-z0-9_]/g, '_');
   const find = (kind: string, name: string) => objects.find((object) => object.kind === kind && object.metadata.name === name);
   const lines = ['flowchart LR', '  user((User browser))'];
   for (const object of objects) {
     if (object.kind === 'Namespace' || object.kind === 'NetworkPolicy') continue;
     lines.push(`  ${id(object)}["${object.kind}<br/>${object.metadata.name}"]`);
   }
-  const edge = (from: Manifest | undefined, label: string, to: Manifest | undefined) => from && to && lines.push(`  ${id(from)} -- "${label}" --> ${id(to)}`);
+  const edge = (from: KubeObject | undefined, label: string, to: KubeObject | undefined) => from && to && lines.push(`  ${id(from)} -- "${label}" --> ${id(to)}`);
   const deployments = objects.filter((object) => object.kind === 'Deployment');
   const frontendService = find('Service', `${DEFAULT_RELEASE.name}-frontend`);
   lines.push(`  user -- "${frontendService?.spec.type} :${frontendService?.spec.ports[0].port}" --> ${frontendService ? id(frontendService) : ''}`);
@@ -134,7 +116,7 @@ export function replaceSection(document: string, name: string, content: string):
 /** The Agent `aiops.kagent.enabled: true` adds to the default settings, as the raw synth writes it. */
 export function kagentAgentYaml(): string {
   const values = deepMerge(profiles.minikube, { aiops: { kagent: { enabled: true } } });
-  const agent = (synthObjects({ release: DEFAULT_RELEASE, values }) as unknown as Manifest[]).find((object) => object.kind === 'Agent');
+  const agent = (synthObjects({ release: DEFAULT_RELEASE, values })).find((object) => object.kind === 'Agent');
   if (!agent) throw new Error('aiops.kagent.enabled emitted no Agent');
   return ['```yaml', unambiguousYaml(agent).trimEnd(), '```'].join('\n');
 }

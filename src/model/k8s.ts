@@ -20,6 +20,20 @@ export type Wire<T> = T extends k8s.IntOrString | k8s.Quantity
       ? { [K in keyof T]: Wire<T[K]> }
       : T;
 
+/**
+ * A Kubernetes object as plain data: what the synth writes, what Helm renders and the API server reads
+ * back, and what the checks judge. Past `metadata` its fields stay open: the model types them where it
+ * makes them (Wire<T>), and the schema checks judge them after.
+ */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly spec?: any;
+  readonly data?: Record<string, string>;
+  readonly [field: string]: unknown;
+}
+
 /** The id of the one ApiObject inside each construct; the chart names template files by the path above it. */
 export const RESOURCE_ID = 'resource';
 

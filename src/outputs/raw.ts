@@ -3,6 +3,7 @@ import type { Settings } from '../config/load';
 import type { SecretValues } from '../constructs/secret';
 import { TodoChatbot } from '../constructs/todo-chatbot';
 import { RawContext } from '../model/context';
+import type { KubeObject } from '../model/k8s';
 import { CHART_NAME } from '../model/names';
 import { yamlStream } from './yaml';
 
@@ -11,8 +12,6 @@ export interface OutputFile {
   /** File mode; the Secret's file is private to its owner. @default 0o644 */
   readonly mode?: number;
 }
-
-export type KubeObject = { kind: string; metadata: { name: string } } & Record<string, unknown>;
 
 /** The manifests as data, in the order `kubectl apply` needs them (Namespace first). */
 export function synthObjects(settings: Settings, secretValues?: SecretValues): KubeObject[] {

@@ -1,4 +1,5 @@
 import { SECRET_LOOKING_NAME } from '../config/rules';
+import type { KubeObject } from '../model/k8s';
 import { podSecurityViolations } from './pss';
 
 /**
@@ -6,14 +7,6 @@ import { podSecurityViolations } from './pss';
  * of kube-score and kube-linter that apply to this app. Each rule is documented in docs/policy.md
  * (generated from this list) and tested both ways: our output passes, a broken object fails.
  */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
-  readonly spec?: any;
-  readonly [field: string]: unknown;
-}
-
 /** The third-party linters whose checks our rules re-implement (test/peers/ runs the real ones). */
 export const PEERS = ['kube-linter', 'kube-score', 'checkov'] as const;
 export type Peer = (typeof PEERS)[number];
@@ -28,7 +21,7 @@ export interface PolicyRule {
    */
   readonly peers: Readonly<Partial<Record<Peer, readonly string[]>>>;
   readonly description: string;
-  check(objects: readonly Manifest[]): string[];
+  check(objects: readonly KubeObject[]): string[];
 }
 
 interface PodTemplate {
@@ -40,7 +33,7 @@ interface PodTemplate {
   readonly isTestHook: boolean;
 }
 
-function podTemplates(objects: readonly Manifest[]): PodTemplate[] {
+function podTemplates(objects: readonly KubeObject[]): PodTemplate[] {
   return objects.flatMap((object) => {
     const owner = `${object.kind}/${object.metadata.name}`;
     if (object.kind === 'Pod') {
@@ -52,13 +45,13 @@ function podTemplates(objects: readonly Manifest[]): PodTemplate[] {
   });
 }
 
-function containers(objects: readonly Manifest[]): { owner: string; container: any; pod: PodTemplate }[] {
+function containers(objects: readonly KubeObject[]): { owner: string; container: any; pod: PodTemplate }[] {
   return podTemplates(objects).flatMap((pod) =>
     [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])].map((container: any) => ({ owner: `${pod.owner} container ${container.name}`, container, pod })),
   );
 }
 
-const ofKind = (objects: readonly Manifest[], kind: string) => objects.filter((object) => object.kind === kind);
+const ofKind = (objects: readonly KubeObject[], kind: string) => objects.filter((object) => object.kind === kind);
 
 const matches = (selector: Record<string, string> = {}, labels: Record<string, string>) =>
   Object.keys(selector).length > 0 && Object.entries(selector).every(([key, value]) => labels[key] === value);
@@ -261,6 +254,6 @@ export const POLICY_RULES: readonly PolicyRule[] = [
 ];
 
 /** Every violation of every rule, each line prefixed with the rule's id. */
-export function policyViolations(objects: readonly Manifest[]): string[] {
+export function policyViolations(objects: readonly KubeObject[]): string[] {
   return POLICY_RULES.flatMap((rule) => rule.check(objects).map((violation) => `${rule.id}: ${violation}`));
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { crdProblems, isImportedKind } from './crd-schema';
+import type { KubeObject } from '../model/k8s';
 
 /**
  * Validation of Kubernetes objects against the API's OpenAPI schemas, in two passes:
@@ -9,13 +10,6 @@ import { crdProblems, isImportedKind } from './crd-schema';
  *   1.28 OpenAPI schemas) refuses every field the API does not define, as `kubectl --validate=strict`
  *   and the API server's strict field validation do.
  */
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata?: { readonly name?: string };
-  readonly [field: string]: unknown;
-}
-
 type JsiiType = { primitive: string } | { collection: { kind: 'array' | 'map'; elementtype: JsiiType } } | { fqn: string } | { union: { types: JsiiType[] } };
 
 interface JsiiDefinition {

@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { Manifest, policyViolations } from '../policy/rules';
-import { KubeObject, schemaProblems } from './kube-schema';
+import { policyViolations } from '../policy/rules';
+import { schemaProblems } from './kube-schema';
+import type { KubeObject } from '../model/k8s';
 
 /** The YAML files named, or inside the folders named (what `kubectl apply -f` would read). */
 function yamlFiles(paths: readonly string[]): string[] {
@@ -30,6 +31,6 @@ export function validateFiles(paths: readonly string[]): ValidationReport {
       .map((document) => document.toJS() as KubeObject | null)
       .filter((object): object is KubeObject => object !== null),
   );
-  const problems = [...objects.flatMap(schemaProblems), ...policyViolations(objects as unknown as Manifest[])];
+  const problems = [...objects.flatMap(schemaProblems), ...policyViolations(objects)];
   return { objects: objects.length, problems };
 }

@@ -4,8 +4,9 @@ import { Settings } from '../../src/config/load';
 import { SecretValues } from '../../src/constructs/secret';
 import { synthObjects } from '../../src/outputs/raw';
 import { Helm, helmOrThrow } from './helm';
-import { Manifest, parseManifests } from './kube';
+import { parseManifests } from './kube';
 import { scratchFolder } from './scratch';
+import type { KubeObject } from '../../src/model/k8s';
 
 /**
  * The only differences allowed between the raw synth and `helm template` of the same settings.
@@ -24,7 +25,7 @@ export const ALLOWED_DIFFERENCES = {
   checksumAnnotation: 'checksum/config',
 } as const;
 
-function withoutAllowedDifferences(manifest: Manifest): Manifest {
+function withoutAllowedDifferences(manifest: KubeObject): KubeObject {
   const copy = structuredClone(manifest);
   for (const meta of [copy.metadata, copy.spec?.template?.metadata]) {
     if (!meta) continue;
@@ -36,10 +37,10 @@ function withoutAllowedDifferences(manifest: Manifest): Manifest {
   return copy;
 }
 
-const byKindAndName = (a: Manifest, b: Manifest) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+const byKindAndName = (a: KubeObject, b: KubeObject) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
 
 /** Both outputs, normalized for comparison: the allowed differences removed, objects sorted. */
-export function comparable(manifests: readonly Manifest[]): Manifest[] {
+export function comparable(manifests: readonly KubeObject[]): KubeObject[] {
   return manifests
     .filter((manifest) => manifest.kind !== ALLOWED_DIFFERENCES.namespaceObject)
     .filter((manifest) => manifest.metadata.labels?.['app.kubernetes.io/component'] !== ALLOWED_DIFFERENCES.helmTestComponent)
@@ -58,13 +59,13 @@ export function valuesFile(values: unknown): string {
 }
 
 /** `helm template RELEASE CHART -n NAMESPACE -f values`: the chart's output for these settings. */
-export function helmTemplate(helm: Helm, chart: string, settings: Settings, extraArgs: readonly string[] = []): Manifest[] {
+export function helmTemplate(helm: Helm, chart: string, settings: Settings, extraArgs: readonly string[] = []): KubeObject[] {
   const args = ['template', settings.release.name, chart, '-n', settings.release.namespace, '-f', valuesFile(settings.values), ...extraArgs];
   return parseManifests(helmOrThrow(helm, args));
 }
 
 /** The raw synth's output for the same settings, with the Secret values the chart reads from values. */
-export function rawTemplate(settings: Settings): Manifest[] {
+export function rawTemplate(settings: Settings): KubeObject[] {
   const secretValues: SecretValues = settings.values.secret.values;
-  return synthObjects(settings, secretValues) as unknown as Manifest[];
+  return synthObjects(settings, secretValues);
 }

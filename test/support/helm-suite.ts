@@ -8,16 +8,17 @@ import { clusterOwnedNamespace } from '../../src/config/schema';
 import { PROFILE_NAMES } from '../../src/config/profiles';
 import { podSecurityViolations } from '../../src/policy/pss';
 import { policyViolations } from '../../src/policy/rules';
-import { KubeObject, schemaProblems } from '../../src/validate/kube-schema';
+import { schemaProblems } from '../../src/validate/kube-schema';
 import { CHART_NAME } from '../../src/model/names';
 import { synth, CHART_VERSION } from '../../src/synth';
 import { settingsArbitrary } from './arbitraries';
 import { fieldsNamed, invalidSettingsArbitrary, sameField } from './invalid-arbitraries';
 import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate, valuesFile } from './equivalence';
 import { Helm, helms, runHelm } from './helm';
-import { find, Manifest, parseManifests, podTemplates } from './kube';
+import { find, parseManifests, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
 import { scratchFolder } from './scratch';
+import type { KubeObject } from '../../src/model/k8s';
 
 /** Runs of the equivalence property per Helm version (EQUIVALENCE_RUNS=1000 for a longer hunt). */
 const EQUIVALENCE_RUNS = Number(process.env.EQUIVALENCE_RUNS ?? 100);
@@ -71,11 +72,11 @@ export function helmSuite(major: Helm['major']): void {
       const settings = withValues(loadSettings({ profile: 'cloud', releaseName: 'r'.repeat(53) }), (values) => {
         values.aiops.kagent = { ...values.aiops.kagent, ...kagent, writeTools: [...(kagent as { writeTools?: string[] }).writeTools ?? []] as typeof values.aiops.kagent.writeTools };
       });
-      const agents = (manifests: Manifest[]) => comparable(manifests).filter((m) => m.kind === 'Agent');
+      const agents = (manifests: KubeObject[]) => comparable(manifests).filter((m) => m.kind === 'Agent');
       const rendered = agents(helmTemplate(helm, tgz, settings, ['--skip-tests']));
       expect(rendered).toEqual(agents(rawTemplate(settings)));
       expect(rendered).toHaveLength(kagent.enabled ? 1 : 0);
-      for (const agent of rendered) expect(schemaProblems(agent as unknown as KubeObject)).toEqual([]);
+      for (const agent of rendered) expect(schemaProblems(agent)).toEqual([]);
     });
 
     it(`renders exactly the raw objects for ${EQUIVALENCE_RUNS} random valid settings`, () => {
@@ -84,7 +85,7 @@ export function helmSuite(major: Helm['major']): void {
           const rendered = helmTemplate(helm, chartDir, settings, ['--skip-tests']);
           expect(comparable(rendered)).toEqual(comparable(rawTemplate(settings)));
           expect(invariantViolations(rendered, settings)).toEqual([]);
-          expect(rendered.flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
+          expect(rendered.flatMap((object) => schemaProblems(object))).toEqual([]);
         }),
         { numRuns: EQUIVALENCE_RUNS },
       );
@@ -106,7 +107,7 @@ export function helmSuite(major: Helm['major']): void {
       it.each(cases)('%s', (name, text) => {
         const file = join(scratch, `${name.replace(/[^\w]+/g, '-')}.yaml`);
         writeFileSync(file, text);
-        let raw: Manifest[] | string;
+        let raw: KubeObject[] | string;
         try {
           raw = comparable(rawTemplate(loadSettings({ valuesFiles: [file] })));
         } catch (error) {
@@ -189,7 +190,7 @@ export function helmSuite(major: Helm['major']): void {
       });
       const rendered = helmTemplate(helm, tgz, settings);
       expect(rendered.map((object) => object.kind)).toEqual(expect.arrayContaining(['Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Secret', 'Pod']));
-      expect(rendered.flatMap((object) => schemaProblems(object as unknown as KubeObject))).toEqual([]);
+      expect(rendered.flatMap((object) => schemaProblems(object))).toEqual([]);
       expect(policyViolations(rendered)).toEqual([]);
     });
 
@@ -204,7 +205,7 @@ export function helmSuite(major: Helm['major']): void {
 
       it('the NetworkPolicies that let helm test pods through are only in the chart, and every raw NetworkPolicy selects pods the raw output runs', () => {
         const withPolicies = withValues(defaults, (values) => (values.networkPolicy.enabled = true));
-        const isTestWiring = (m: Manifest) => m.metadata.labels?.['app.kubernetes.io/component'] === ALLOWED_DIFFERENCES.helmTestComponent;
+        const isTestWiring = (m: KubeObject) => m.metadata.labels?.['app.kubernetes.io/component'] === ALLOWED_DIFFERENCES.helmTestComponent;
         const chartPolicies = helmTemplate(helm, chartDir, withPolicies, ['--skip-tests']).filter((m) => m.kind === 'NetworkPolicy');
         const rawPolicies = rawTemplate(withPolicies).filter((m) => m.kind === 'NetworkPolicy');
         expect(chartPolicies.filter(isTestWiring).map((m) => m.metadata.name).sort()).toEqual(['todo-chatbot-tests', 'todo-chatbot-tests-to-backend']);
@@ -225,7 +226,7 @@ export function helmSuite(major: Helm['major']): void {
       });
 
       it('the checksum annotation changes when the config changes, and only then', () => {
-        const checksum = (manifests: Manifest[]) =>
+        const checksum = (manifests: KubeObject[]) =>
           find(manifests, 'Deployment', 'todo-chatbot-frontend').spec.template.metadata.annotations[ALLOWED_DIFFERENCES.checksumAnnotation];
         const sameAgain = helmTemplate(helm, chartDir, withValues(defaults, (values) => (values.backend.replicas = 3)), ['--skip-tests']);
         const changed = helmTemplate(helm, chartDir, withValues(defaults, (values) => (values.config.logLevel = 'debug')), ['--skip-tests']);

@@ -2,7 +2,8 @@ import { Settings } from '../../src/config/load';
 import { canonicalCpu, canonicalMemory } from '../../src/config/rules';
 import { KAGENT_READ_ONLY_TOOLS } from '../../src/constructs/kagent-agent';
 import { podSecurityViolations } from '../../src/policy/pss';
-import { find, Manifest, podTemplates } from './kube';
+import { find, podTemplates } from './kube';
+import type { KubeObject } from '../../src/model/k8s';
 
 const COMPONENTS = ['backend', 'frontend'] as const;
 
@@ -14,7 +15,7 @@ function subset(selector: Record<string, string>, labels: Record<string, string>
  * What must hold for any valid settings; each failed check is one line. Used by the example tests,
  * the property tests and the Helm tests alike.
  */
-export function invariantViolations(manifests: readonly Manifest[], settings: Settings): string[] {
+export function invariantViolations(manifests: readonly KubeObject[], settings: Settings): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, message: string) => ok || problems.push(message);
   const { release, values } = settings;

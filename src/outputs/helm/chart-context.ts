@@ -27,6 +27,15 @@ export function marker(kind: MarkerKind, argument: string | number): string {
   return `${PLACEHOLDER_START}${kind}:${argument}${PLACEHOLDER_END}`;
 }
 
+/**
+ * A placeholder in the place of a value of type T (a marker, or a setting's placeholder, which
+ * holds one): the model builds objects with it as if it were the value, and the template writer turns
+ * it into the Go text that computes the value. The chart context's one cast.
+ */
+function standIn<T>(placeholder: unknown): T {
+  return placeholder as T;
+}
+
 /** The single marker that makes up all of `text`, if it is one. */
 export function wholeMarker(text: string): { kind: MarkerKind; argument: string } | undefined {
   const match = new RegExp(`^${MARKER.source}$`).exec(text);
@@ -136,17 +145,17 @@ export class ChartContext implements ModelContext {
 
   concat<T>(fixed: readonly T[], extra: readonly T[]): T[] {
     // The list setting stays one marker item; the writer spreads it with toYaml.
-    return [...fixed, extra as unknown as T];
+    return [...fixed, standIn<T>(extra)];
   }
 
   merge<T>(fixed: Readonly<Record<string, T>>, extra: Readonly<Record<string, T>>): Record<string, T> {
     // The map setting becomes a key of its own; the writer spreads it with toYaml.
-    return { ...fixed, [extra as unknown as string]: null as unknown as T };
+    return { ...fixed, [standIn<string>(extra)]: standIn<T>(null) };
   }
 
   helper<T>(name: string, compute: () => T): T {
     if (!this.helpers.has(name)) this.helpers.set(name, { name, body: compute() });
-    return marker('include', name) as unknown as T;
+    return standIn<T>(marker('include', name));
   }
 
   /** A computation's Go text: Go's string literals take JSON's escapes. */
@@ -158,7 +167,7 @@ export class ChartContext implements ModelContext {
 
   private addTemplate<T>(template: string): T {
     this.templates.push(template);
-    return marker('template', this.templates.length - 1) as unknown as T;
+    return standIn<T>(marker('template', this.templates.length - 1));
   }
 
   computed<T>(_raw: () => T, computation: Computation): T {

@@ -1,5 +1,5 @@
 import { CLUSTER_DOMAIN, DNS_SERVICE_IP } from './network';
-import { clusterRoleFor, Manifest } from './rbac';
+import { clusterRoleFor, ApiServerPost } from './rbac';
 
 /**
  * Port 53 in the pod too, as upstream CoreDNS listens: NetworkPolicies judge the port after the
@@ -14,7 +14,7 @@ const DNS_PORT = 53;
  * expect it, from `image` (test/node/build.sh builds it). No `forward`: names outside the cluster do not
  * resolve here.
  */
-export function coreDnsManifests(image: string): Manifest[] {
+export function coreDnsManifests(image: string): ApiServerPost[] {
   const namespace = 'kube-system';
   const labels = { 'k8s-app': 'kube-dns' };
   const corefile = `.:${DNS_PORT} {

@@ -6,7 +6,7 @@ import { adminRequest } from '../../cluster/support/api';
 import { recordHost, restoreHost, STATE_DIR } from './host';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, CLUSTER_DOMAIN, DNS_SERVICE_IP, NODE_IP, NODE_NAME, POD_SUBNET, SERVICE_CIDR } from './network';
 import { coreDnsManifests } from './coredns';
-import { clusterRoleFor, Manifest } from './rbac';
+import { clusterRoleFor, ApiServerPost } from './rbac';
 import { builtImages, fullyQualified } from './images';
 import { sh, startOutside } from './outside';
 
@@ -203,7 +203,7 @@ const KUBE_ROUTER_RBAC = clusterRoleFor(
 );
 
 /** Objects the node's own components need, made through the API server. */
-async function create(api: Api, manifests: readonly Manifest[]): Promise<void> {
+async function create(api: Api, manifests: readonly ApiServerPost[]): Promise<void> {
   for (const manifest of manifests) {
     const created = await api('POST', manifest.path, manifest.object);
     if (created?.status !== 201) throw new Error(`the API server did not create ${manifest.path} ${manifest.object.metadata.name}: ${created?.status} ${created?.body}`);
