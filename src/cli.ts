@@ -13,8 +13,9 @@ import { SECRET_ENV } from './config/rules';
 import { SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField, secretValuesSchema } from './config/schema';
 import { SecretValues } from './constructs/secret';
 import { CHART_NAME } from './model/names';
+import { RAW_FILES } from './outputs/raw';
 import { foreignEntries, outputFolderProblem, replaceFolder } from './outputs/write';
-import { synth } from './synth';
+import { isDistFile, synth } from './synth';
 
 const USAGE = `Usage: npm run synth -- [options]
 
@@ -35,7 +36,7 @@ Relative paths are read from the folder you run the command in.
 
 Secrets: by default no secret value is written; create the Secret with kubectl (see README).
 With "secret: {create: true}" in a values file, the synth reads ${SECRET_ENV.join(', ')}
-from the environment and writes the Secret alone to <out>/10-secret.yaml, mode 0600.
+from the environment and writes the Secret alone to <out>/${RAW_FILES.secret}, mode 0600.
 `;
 
 const OPTIONS = {
@@ -70,9 +71,6 @@ function parseCommandLine(argv: string[]) {
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return parsed.values;
 }
-
-/** Files earlier synths may have left in the output folder (another profile's Secret, another version's chart). */
-const RAW_OUTPUT_FILE = /^(\d\d-[\w.-]+\.yaml|todo-chatbot-[\w.+-]+\.tgz)$/;
 
 /**
  * The folder the user typed the command in: npm runs scripts from the package root and passes that
@@ -146,7 +144,7 @@ function run(argv: string[], io: CliIo): void {
   const secretValues = settings.values.secret.create ? secretValuesFromEnvironment(io.env) : undefined;
   const { dist, chart } = synth(settings, secretValues);
   const foreign = [
-    ...foreignEntries(outPath, dist, (name) => RAW_OUTPUT_FILE.test(name)).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
+    ...foreignEntries(outPath, dist, isDistFile).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
     ...foreignEntries(chartPath, chart, () => false).map((name) => `--charts ${chartsDir}: refusing to replace ${join(chartsDir, CHART_NAME)}, which holds ${name}, which the synth did not write`),
   ];
   if (foreign.length > 0) throw new ConfigError(foreign);

@@ -3,7 +3,7 @@ import type { SecretValues } from './constructs/secret';
 import { CHART_NAME } from './model/names';
 import { chartFiles } from './outputs/helm/chart';
 import { packageChart } from './outputs/helm/package';
-import { OutputFile, rawFiles } from './outputs/raw';
+import { OutputFile, RAW_FILES, rawFiles } from './outputs/raw';
 import { version as chartVersion } from '../package.json';
 
 export interface SynthResult {
@@ -29,10 +29,23 @@ function chart(): NonNullable<typeof packagedChart> {
   return packagedChart;
 }
 
+const CHART_ARCHIVE = { prefix: `${CHART_NAME}-`, suffix: '.tgz' } as const;
+
+/** The packaged chart's file name in dist/. */
+function chartArchiveName(version: string): string {
+  return `${CHART_ARCHIVE.prefix}${version}${CHART_ARCHIVE.suffix}`;
+}
+
+/** Whether a file in dist/ is one a synth writes: a raw file, or the chart archive of any version (an earlier synth's). */
+export function isDistFile(name: string): boolean {
+  const { prefix, suffix } = CHART_ARCHIVE;
+  return (Object.values(RAW_FILES) as string[]).includes(name) || (name.startsWith(prefix) && name.endsWith(suffix) && name.length > prefix.length + suffix.length);
+}
+
 /** Everything `npm run synth` writes, computed in memory. */
 export function synth(settings: Settings, secretValues?: SecretValues): SynthResult {
   const dist = rawFiles(settings, secretValues);
   const { files, tgz } = chart();
-  dist.set(`${CHART_NAME}-${CHART_VERSION}.tgz`, { content: tgz });
+  dist.set(chartArchiveName(CHART_VERSION), { content: tgz });
   return { dist, chart: new Map(files) };
 }

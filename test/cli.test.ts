@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -209,6 +209,19 @@ describe('synth command line', () => {
     expect(code).toBe(1);
     expect(stderr).toBe(`error: --out ${join(dir, 'src')}: refusing to replace a folder that holds main.ts, which the synth did not write\n`);
     expect(readFileSync(join(dir, 'src', 'main.ts'), 'utf8')).toBe('precious');
+  });
+
+  it("replaces what earlier synths wrote (a Secret file, another version's chart) and nothing else", () => {
+    const { out, args } = workspace();
+    mkdirSync(out, { recursive: true });
+    for (const earlier of ['10-secret.yaml', 'todo-chatbot-0.0.9.tgz']) writeFileSync(join(out, earlier), 'earlier');
+    expect(cli(args).code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz']);
+    for (const foreign of ['30-mine.yaml', 'todo-chatbot-.tgz']) {
+      writeFileSync(join(out, foreign), 'mine');
+      expect(cli(args).stderr).toBe(`error: --out ${out}: refusing to replace a folder that holds ${foreign}, which the synth did not write\n`);
+      rmSync(join(out, foreign));
+    }
   });
 
   it('merges values files in order, later wins', () => {

@@ -13,6 +13,9 @@ export interface OutputFile {
   readonly mode?: number;
 }
 
+/** The raw output's files, named so that `kubectl apply -f` takes them in order: the Namespace, then the Secret, then the rest. */
+export const RAW_FILES = { namespace: '00-namespace.yaml', secret: '10-secret.yaml', objects: `20-${CHART_NAME}.yaml` } as const;
+
 /** The manifests as data, in the order `kubectl apply` needs them (Namespace first). */
 export function synthObjects(settings: Settings, secretValues?: SecretValues): KubeObject[] {
   const ctx = new RawContext(settings.values, settings.release);
@@ -26,10 +29,10 @@ export function synthObjects(settings: Settings, secretValues?: SecretValues): K
 export function rawFiles(settings: Settings, secretValues?: SecretValues): Map<string, OutputFile> {
   const objects = synthObjects(settings, secretValues);
   const byKind = (kind: string) => objects.filter((object) => object.kind === kind);
-  const files = new Map<string, OutputFile>([['00-namespace.yaml', { content: yamlStream(byKind('Namespace')) }]]);
+  const files = new Map<string, OutputFile>([[RAW_FILES.namespace, { content: yamlStream(byKind('Namespace')) }]]);
   const secrets = byKind('Secret');
-  if (secrets.length > 0) files.set('10-secret.yaml', { content: yamlStream(secrets), mode: 0o600 });
+  if (secrets.length > 0) files.set(RAW_FILES.secret, { content: yamlStream(secrets), mode: 0o600 });
   const rest = objects.filter((object) => object.kind !== 'Namespace' && object.kind !== 'Secret');
-  files.set(`20-${CHART_NAME}.yaml`, { content: yamlStream(rest) });
+  files.set(RAW_FILES.objects, { content: yamlStream(rest) });
   return files;
 }
