@@ -71,6 +71,23 @@ describe('chart source', () => {
     expect(judged).toBeGreaterThan(50);
   });
 
+  it('_helpers.tpl says above each define what it is, and writes each label once: label sets include the ones they extend', () => {
+    const helpers = chartFiles(CHART_VERSION).get('templates/_helpers.tpl')!;
+    const lines = helpers.split('\n');
+    const defines = lines.flatMap((line, index) => (/^\{\{- define "/.test(line) ? [index] : []));
+    expect(defines.length).toBeGreaterThan(15);
+    for (const index of defines) expect({ define: lines[index], above: lines[index - 1] }).toEqual({ define: lines[index], above: expect.stringMatching(/^\{\{\/\* .{20,} \*\/\}\}$/) });
+    for (const label of ['app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/managed-by', 'helm.sh/chart']) {
+      expect({ label, times: lines.filter((line) => line.startsWith(`${label}:`)).length }).toEqual({ label, times: 1 });
+    }
+    const body = (name: string) => helpers.split(`{{- define "${CHART_NAME}.${name}" -}}\n`)[1].split('\n{{- end }}')[0];
+    expect(body('labels')).toContain(`{{ include "${CHART_NAME}.selectorLabels" . }}`);
+    for (const part of ['backend', 'frontend', 'test']) {
+      expect(body(`${part}.labels`)).toBe(`{{ include "${CHART_NAME}.labels" . }}\napp.kubernetes.io/component: ${part}`);
+      expect(body(`${part}.selectorLabels`)).toBe(`{{ include "${CHART_NAME}.selectorLabels" . }}\napp.kubernetes.io/component: ${part}`);
+    }
+  });
+
   it('writes YAML without anchors or aliases, even where the model shares objects', () => {
     for (const [path, content] of chartFiles(CHART_VERSION)) if (/\.ya?ml$/.test(path) && !path.startsWith('templates/')) expect({ path, anchors: content.match(/[&*]a\d+\b/g) }).toEqual({ path, anchors: null });
   });

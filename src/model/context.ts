@@ -37,8 +37,8 @@ export interface ModelContext {
   concat<T>(fixed: readonly T[], extra: readonly T[]): T[];
   /** `fixed` plus the entries of a map-valued setting. */
   merge<T>(fixed: Readonly<Record<string, T>>, extra: Readonly<Record<string, T>>): Record<string, T>;
-  /** A derived value; the chart defines it once in `_helpers.tpl` and `include`s it. */
-  helper<T>(name: string, compute: () => T): T;
+  /** A derived value; the chart defines it once in `_helpers.tpl`, under a comment saying what it is (`description`), and `include`s it. */
+  helper<T>(name: string, description: string, compute: () => T): T;
   /** A value Helm computes from settings (`computation`); `raw` computes the same for the manifests. */
   computed<T>(raw: () => T, computation: Computation): T;
   /**
@@ -87,7 +87,7 @@ export class RawContext implements ModelContext {
     return { ...fixed, ...extra };
   }
 
-  helper<T>(_name: string, compute: () => T): T {
+  helper<T>(_name: string, _description: string, compute: () => T): T {
     return compute();
   }
 

@@ -16,14 +16,14 @@ export function truncateDnsLabel(name: string, length = 63): string {
 }
 
 export function fullname(ctx: ModelContext): string {
-  return ctx.helper(`${CHART_NAME}.fullname`, () =>
+  return ctx.helper(`${CHART_NAME}.fullname`, 'The release name cut to a 63-character DNS label: the prefix of every object name.', () =>
     ctx.template(() => truncateDnsLabel(ctx.release.name), '.Release.Name | trunc 63 | trimSuffix "-"'),
   );
 }
 
 /** `<release>-backend`, `<release>-frontend`: the Deployment, Service and ServiceAccount names. */
 export function componentName(ctx: ModelContext, component: Component): string {
-  return ctx.helper(`${CHART_NAME}.${component}.fullname`, () => `${fullname(ctx)}-${component}`);
+  return ctx.helper(`${CHART_NAME}.${component}.fullname`, `The ${component}'s Deployment, Service and ServiceAccount name: <fullname>-${component}.`, () => `${fullname(ctx)}-${component}`);
 }
 
 /**
@@ -50,7 +50,7 @@ const OWNER_HASH_LENGTH = 8;
  */
 export function sharedNamespaceName(ctx: ModelContext, suffix: string): string {
   const room = 63 - suffix.length - OWNER_HASH_LENGTH - 2;
-  return ctx.helper(`${CHART_NAME}.${suffix}.fullname`, () => {
+  return ctx.helper(`${CHART_NAME}.${suffix}.fullname`, `The ${suffix}'s name in a namespace other releases share: <fullname>-<namespace>, cut to fit, then a hash of both and "-${suffix}".`, () => {
     const name = fullname(ctx);
     return ctx.template(
       () => `${truncateDnsLabel(`${name}-${ctx.release.namespace}`, room)}-${createHash('sha256').update(`${ctx.release.namespace}/${name}`).digest('hex').slice(0, OWNER_HASH_LENGTH)}-${suffix}`,
@@ -60,19 +60,19 @@ export function sharedNamespaceName(ctx: ModelContext, suffix: string): string {
 }
 
 export function configMapName(ctx: ModelContext): string {
-  return ctx.helper(`${CHART_NAME}.configMapName`, () => `${fullname(ctx)}-config`);
+  return ctx.helper(`${CHART_NAME}.configMapName`, "The ConfigMap both containers read their non-secret settings from: <fullname>-config.", () => `${fullname(ctx)}-config`);
 }
 
 /** The Secret the pods read: `secret.existingSecret`, else `<release>-secrets`. */
 export function secretName(ctx: ModelContext): string {
-  return ctx.helper(`${CHART_NAME}.secretName`, () =>
+  return ctx.helper(`${CHART_NAME}.secretName`, 'The Secret the pods read: secret.existingSecret when set, else the one the chart creates, <fullname>-secrets.', () =>
     ctx.choose({ truthy: 'secret.existingSecret' }, ctx.values.secret.existingSecret, `${fullname(ctx)}-secrets`),
   );
 }
 
 /** R6: the in-cluster URL of the backend Service, unless `config.backendUrl` overrides it. */
 export function backendUrl(ctx: ModelContext): string {
-  return ctx.helper(`${CHART_NAME}.backendUrl`, () =>
+  return ctx.helper(`${CHART_NAME}.backendUrl`, "The URL the frontend calls the backend at: config.backendUrl when set, else the backend Service's cluster DNS name and port.", () =>
     ctx.choose(
       { truthy: 'config.backendUrl' },
       ctx.values.config.backendUrl,
@@ -92,35 +92,51 @@ export type ImageOwner = Component | 'tests';
 /** `repository@digest` when a digest is set, else `repository:tag`. */
 export function imageReference(ctx: ModelContext, owner: ImageOwner): string {
   const image = ctx.values[owner].image;
-  return ctx.helper(`${CHART_NAME}.${owner}.image`, () =>
+  return ctx.helper(`${CHART_NAME}.${owner}.image`, `The ${owner === 'tests' ? 'helm test pods\'' : `${owner}'s`} image: repository@digest when a digest is set, else repository:tag.`, () =>
     ctx.choose({ truthy: `${owner}.image.digest` }, `${image.repository}@${image.digest}`, `${image.repository}:${image.tag}`),
   );
 }
 
 type LabelledPart = Component | 'test';
 
-function selectorLabelMap(ctx: ModelContext, part?: LabelledPart): Record<string, string> {
-  return {
+/**
+ * A helper's map in front of more entries: the chart writes it as that helper's `include`, so a label
+ * set is composed of the smaller one it extends, as in `helm create`'s labels and selectorLabels.
+ */
+function extending(ctx: ModelContext, base: Record<string, string>, more: Record<string, string>): Record<string, string> {
+  return { ...ctx.merge({}, base), ...more };
+}
+
+/** The labels that select this release's pods: name and instance. */
+function releaseSelectorLabels(ctx: ModelContext): Record<string, string> {
+  return ctx.helper(`${CHART_NAME}.selectorLabels`, "The labels that select this release's objects: name and instance.", () => ({
     'app.kubernetes.io/name': CHART_NAME,
     'app.kubernetes.io/instance': ctx.release.name,
-    ...(part ? { 'app.kubernetes.io/component': part } : {}),
-  };
+  }));
 }
 
 /** The labels that select a component's pods: they must never change on a live Deployment. */
 export function selectorLabels(ctx: ModelContext, part: LabelledPart): Record<string, string> {
-  return ctx.helper(`${CHART_NAME}.${part}.selectorLabels`, () => selectorLabelMap(ctx, part));
+  return ctx.helper(`${CHART_NAME}.${part}.selectorLabels`, `The labels that select the ${part} pods: selectorLabels and the component. They must never change on a live Deployment.`, () =>
+    extending(ctx, releaseSelectorLabels(ctx), { 'app.kubernetes.io/component': part }),
+  );
 }
 
 /** The full recommended label set; without a part, the labels of shared objects. */
 export function labels(ctx: ModelContext, part?: LabelledPart): Record<string, string> {
-  return ctx.helper(part ? `${CHART_NAME}.${part}.labels` : `${CHART_NAME}.labels`, () => ({
-    ...selectorLabelMap(ctx, part),
-    'app.kubernetes.io/part-of': CHART_NAME,
-    'app.kubernetes.io/version': ctx.template(() => APP_VERSION, '.Chart.AppVersion'),
-    'app.kubernetes.io/managed-by': ctx.template(() => 'kubectl', '.Release.Service'),
-    ...ctx.chartOnly({
-      'helm.sh/chart': ctx.template(() => '', 'printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-"'),
+  if (part) {
+    return ctx.helper(`${CHART_NAME}.${part}.labels`, `The labels of the ${part}'s objects: labels and the component.`, () =>
+      extending(ctx, labels(ctx), { 'app.kubernetes.io/component': part }),
+    );
+  }
+  return ctx.helper(`${CHART_NAME}.labels`, "The recommended labels of every object: selectorLabels, what it is part of, the app's version, who manages it and, in the chart, the chart.", () =>
+    extending(ctx, releaseSelectorLabels(ctx), {
+      'app.kubernetes.io/part-of': CHART_NAME,
+      'app.kubernetes.io/version': ctx.template(() => APP_VERSION, '.Chart.AppVersion'),
+      'app.kubernetes.io/managed-by': ctx.template(() => 'kubectl', '.Release.Service'),
+      ...ctx.chartOnly({
+        'helm.sh/chart': ctx.template(() => '', 'printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-"'),
+      }),
     }),
-  }));
+  );
 }

@@ -54,8 +54,16 @@ export interface Choice {
   readonly ifFalse: string;
 }
 
+/** The comment above a helper's `define` in `_helpers.tpl`, saying what it is. */
+export function helperComment(description: string): string {
+  if (description.includes('*/')) throw new Error(`a helper's description cannot hold "*/": ${description}`);
+  return `{{/* ${description} */}}`;
+}
+
 export interface HelperDefinition {
   readonly name: string;
+  /** What the helper is, for the comment above its `define`. */
+  readonly description: string;
   readonly body: unknown;
 }
 
@@ -153,8 +161,8 @@ export class ChartContext implements ModelContext {
     return { ...fixed, [standIn<string>(extra)]: standIn<T>(null) };
   }
 
-  helper<T>(name: string, compute: () => T): T {
-    if (!this.helpers.has(name)) this.helpers.set(name, { name, body: compute() });
+  helper<T>(name: string, description: string, compute: () => T): T {
+    if (!this.helpers.has(name)) this.helpers.set(name, { name, description, body: compute() });
     return standIn<T>(marker('include', name));
   }
 

@@ -7,7 +7,7 @@ import type { Values } from '../../config/schema';
 import { TodoChatbot } from '../../constructs/todo-chatbot';
 import { RESOURCE_ID } from '../../model/k8s';
 import { APP_VERSION, CHART_NAME } from '../../model/names';
-import { ChartContext } from './chart-context';
+import { ChartContext, helperComment } from './chart-context';
 import { notesTemplate } from './notes';
 import { TemplateWriter } from './template-writer';
 import { valuesTable } from '../values-table';
@@ -92,9 +92,9 @@ function ciValues(): Map<string, string> {
 function helpersTpl(ctx: ChartContext, writer: TemplateWriter): string {
   const definitions = [...ctx.helpers.values()]
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map(({ name, body }) => {
+    .map(({ name, description, body }) => {
       const text = typeof body === 'string' ? writer.text(body) : writer.document(body as Record<string, unknown>);
-      return `{{- define ${JSON.stringify(name)} -}}\n${text}\n{{- end }}`;
+      return `${helperComment(description)}\n{{- define ${JSON.stringify(name)} -}}\n${text}\n{{- end }}`;
     });
   return `{{/* ${GENERATED.slice(2)} */}}\n\n${[...definitions, validateHelper()].join('\n\n')}\n`;
 }

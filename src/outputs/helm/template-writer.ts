@@ -97,8 +97,10 @@ export class TemplateWriter {
     }
     const keyPlaceholder = wholeMarker(key);
     if (keyPlaceholder && this.isCollection(keyPlaceholder.kind, keyPlaceholder.argument)) {
-      // A map setting merged into fixed entries (ctx.merge).
+      // A map setting or a map helper merged into fixed entries (ctx.merge).
       const expression = this.expression(keyPlaceholder.kind, keyPlaceholder.argument);
+      // A helper's body is YAML already; at the start of a document it needs no new line.
+      if (keyPlaceholder.kind === 'include') return [indent === 0 ? `{{ ${expression} }}` : `${pad}{{- ${expression} | nindent ${indent} }}`];
       if (this.needsJson(keyPlaceholder.kind, keyPlaceholder.argument)) {
         return [`${pad}{{- range $key, $value := ${expression} }}`, `${pad}{{ $key | toJson }}: {{ $value | toJson }}`, `${pad}{{- end }}`];
       }

@@ -19,7 +19,7 @@ import { RELEASE_RULES, releaseProblemLine } from '../../config/schema';
 import { describeAllowed, oneLine, withheld } from '../../config/errors';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
-import { helmCondition } from './chart-context';
+import { helmCondition, helperComment } from './chart-context';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
 /** The template that runs the checks, and so the one Helm names when one fails. */
@@ -41,7 +41,8 @@ function quantityHelpers(): string {
   const decimal = DECIMAL_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
   const binary = BINARY_SUFFIXES.map((suffix) => JSON.stringify(suffix)).join(' ');
   const factors = Object.entries(MEMORY_FACTORS).map(([suffix, factor]) => `${JSON.stringify(suffix)} ${factor}`).join(' ');
-  return `{{- define "${CPU_HELPER}" -}}
+  return `${helperComment('A CPU quantity ("500m", "0.5", "2") in millicores, as a float.')}
+{{- define "${CPU_HELPER}" -}}
 {{- if hasSuffix "m" . -}}
 {{- trimSuffix "m" . | float64 -}}
 {{- else -}}
@@ -52,11 +53,13 @@ function quantityHelpers(): string {
 {{- end -}}
 {{- end }}
 
+${helperComment('A memory quantity ("512Mi", "1G", "1024") in bytes, as a float.')}
 {{- define "${MEMORY_HELPER}" -}}
 {{- $suffix := regexFind "[A-Za-z]*$" . -}}
 {{- mulf (trimSuffix $suffix . | float64) (index (dict ${factors}) $suffix) -}}
 {{- end }}
 
+${helperComment('(list amount suffix base larger-suffixes): the amount with the largest suffix it divides into evenly; "0" for zero.')}
 {{- define "${WHOLE_SUFFIX_HELPER}" -}}
 {{- $amount := index . 0 | int64 -}}
 {{- $suffix := index . 1 -}}
@@ -73,10 +76,12 @@ function quantityHelpers(): string {
 {{- if eq $amount 0 -}}0{{- else -}}{{- printf "%d%s" $amount $suffix -}}{{- end -}}
 {{- end }}
 
+${helperComment('A CPU quantity as the API server stores it ("0.5" as "500m"), so that kubectl apply finds nothing changed.')}
 {{- define "${CANONICAL_QUANTITY_HELPER.cpu}" -}}
 {{- include "${WHOLE_SUFFIX_HELPER}" (list (include "${CPU_HELPER}" . | float64 | int64) "m" 1000 (list "" ${decimal})) -}}
 {{- end }}
 
+${helperComment('A memory quantity as the API server stores it ("1024Mi" as "1Gi"), so that kubectl apply finds nothing changed.')}
 {{- define "${CANONICAL_QUANTITY_HELPER.memory}" -}}
 {{- $bytes := include "${MEMORY_HELPER}" . | float64 | int64 -}}
 {{- if and (hasSuffix "i" .) (ge $bytes 1024) -}}
@@ -246,10 +251,12 @@ function ruleCheck(rule: CrossFieldRule): string {
 export function validateHelper(): string {
   return `${quantityHelpers()}
 
+${helperComment("A string, a whole number or null as the synth's error lines show it.")}
 {{- define "${SHOWN_HELPER}" -}}
 {{- if kindIs "string" . -}}{{- printf "%q" . -}}{{- else if kindIs "invalid" . -}}null{{- else -}}{{- printf "%d" (int .) -}}{{- end -}}
 {{- end }}
 
+${helperComment('Fails with the synth\'s line for the first setting the synth refuses: the release, the secret values\' patterns, then the rules between settings.')}
 {{- define "${VALIDATE_HELPER}" -}}
 ${releaseChecks()}
 ${withheldChecks()}
