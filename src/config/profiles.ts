@@ -1,7 +1,7 @@
 import { SECRET_ENV_BY_FIELD, Values } from './schema';
 import { DeepPartial, deepMerge } from './merge';
 
-interface Tier<Service> {
+interface ComponentDefaults<Service> {
   readonly name: 'backend' | 'frontend';
   readonly containerPort: number;
   readonly service: Service;
@@ -12,7 +12,7 @@ interface Tier<Service> {
  * What both tiers share on Minikube: two replicas of a locally built image (one pod can go, in a rollout or
  * a crash, while the other serves), modest resources, PSS identity.
  */
-function tierDefaults<Service>({ name, containerPort, service, healthPath: path }: Tier<Service>): Omit<Values['backend'], 'service'> & { service: Service } {
+function componentDefaults<Service>({ name, containerPort, service, healthPath: path }: ComponentDefaults<Service>): Omit<Values['backend'], 'service'> & { service: Service } {
   return {
     replicas: 2,
     image: { repository: `todo-chatbot-${name}`, tag: 'local', digest: '', pullPolicy: 'Never' },
@@ -43,9 +43,9 @@ function tierDefaults<Service>({ name, containerPort, service, healthPath: path 
 
 /** The default profile: images built inside Minikube's Docker daemon, two replicas each. */
 const minikube: Values = {
-  backend: tierDefaults({ name: 'backend', containerPort: 8000, service: { type: 'ClusterIP' as const, port: 8000, nodePort: null }, healthPath: '/health' }),
+  backend: componentDefaults({ name: 'backend', containerPort: 8000, service: { type: 'ClusterIP' as const, port: 8000, nodePort: null }, healthPath: '/health' }),
   frontend: {
-    ...tierDefaults({ name: 'frontend', containerPort: 3000, service: { type: 'LoadBalancer' as const, port: 80, nodePort: null }, healthPath: '/' }),
+    ...componentDefaults({ name: 'frontend', containerPort: 3000, service: { type: 'LoadBalancer' as const, port: 80, nodePort: null }, healthPath: '/' }),
     nextCachePath: '/app/.next/cache',
     ingress: { enabled: false, className: '', host: '', path: '/', tlsSecretName: '' },
   },

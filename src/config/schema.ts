@@ -50,16 +50,16 @@ const envVarSchema = z.strictObject({
   value: freeText().min(1).describe('Variable value, not empty (plain text; put secrets in the Secret instead).'),
 });
 
-function componentSchema(tier: string, allowedServiceTypes: readonly [string, ...string[]]) {
+function componentSchema(component: string, allowedServiceTypes: readonly [string, ...string[]]) {
   return z.strictObject({
-    replicas: int(0, 100).describe(`Number of ${tier} pods.`),
-    image: imageSchema.describe(`The ${tier} container image.`),
+    replicas: int(0, 100).describe(`Number of ${component} pods.`),
+    image: imageSchema.describe(`The ${component} container image.`),
     containerPort: int(1024, 65535).describe(
-      `Port the ${tier} listens on inside the pod; at least 1024, because the container runs as non-root with all capabilities dropped.`,
+      `Port the ${component} listens on inside the pod; at least 1024, because the container runs as non-root with all capabilities dropped.`,
     ),
     service: z
       .strictObject({
-        type: z.enum(allowedServiceTypes).describe(`Service type of the ${tier}.`),
+        type: z.enum(allowedServiceTypes).describe(`Service type of the ${component}.`),
         port: int(1, 65535).describe('Port the Service exposes.'),
         nodePort: int(30000, 32767)
           .nullable()
@@ -67,29 +67,29 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
           .describe(
             allowedServiceTypes.some((type) => type !== 'ClusterIP')
               ? 'Fixed node port for `NodePort` and `LoadBalancer` Services (a `ClusterIP` Service has none: must be null); null lets Kubernetes choose.'
-              : `Must be null: the ${tier} Service is \`ClusterIP\`, which has no node port.`,
+              : `Must be null: the ${component} Service is \`ClusterIP\`, which has no node port.`,
           ),
       })
-      .describe(`The ${tier} Service.`),
-    resources: resourcesSchema.describe(`CPU and memory of the ${tier} container.`),
+      .describe(`The ${component} Service.`),
+    resources: resourcesSchema.describe(`CPU and memory of the ${component} container.`),
     probes: z
       .strictObject({
         startup: probeSchema.describe('Holds back the other probes until the app has started.'),
         readiness: probeSchema.describe('Takes the pod out of the Service while it fails.'),
         liveness: probeSchema.describe('Restarts the container when it fails.'),
       })
-      .describe(`HTTP health checks of the ${tier}.`),
+      .describe(`HTTP health checks of the ${component}.`),
     rollingUpdate: z
       .strictObject({
-        maxSurge: int(0, 100).describe(`Pods a rollout may start above the ${tier}'s replica count.`),
-        maxUnavailable: int(0, 100).describe(`Pods a rollout may take out of service below the ${tier}'s replica count; 0 keeps every replica serving until its replacement is Ready.`),
+        maxSurge: int(0, 100).describe(`Pods a rollout may start above the ${component}'s replica count.`),
+        maxUnavailable: int(0, 100).describe(`Pods a rollout may take out of service below the ${component}'s replica count; 0 keeps every replica serving until its replacement is Ready.`),
       })
-      .describe(`How a change rolls the ${tier}'s pods (RollingUpdate); the two may not both be 0.`),
+      .describe(`How a change rolls the ${component}'s pods (RollingUpdate); the two may not both be 0.`),
     preStopSleepSeconds: int(0, 300).describe(
-      `Seconds a stopping ${tier} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
+      `Seconds a stopping ${component} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
     ),
     terminationGracePeriodSeconds: int(1, 3600).describe(
-      `Seconds a stopping ${tier} pod has, its preStop pause included, before it is killed.`,
+      `Seconds a stopping ${component} pod has, its preStop pause included, before it is killed.`,
     ),
     securityContext: z
       .strictObject({
@@ -97,8 +97,8 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
         runAsGroup: int(1, 2147483647).describe('Non-zero gid the container runs as.'),
         fsGroup: int(1, 2147483647).describe('Group that owns the mounted volumes.'),
       })
-      .describe(`Identity of the ${tier} process; the rest of the security context is fixed to Pod Security Standard "restricted".`),
-    extraEnv: z.array(envVarSchema).max(100).describe(`Extra environment variables for the ${tier} container.`),
+      .describe(`Identity of the ${component} process; the rest of the security context is fixed to Pod Security Standard "restricted".`),
+    extraEnv: z.array(envVarSchema).max(100).describe(`Extra environment variables for the ${component} container.`),
     autoscaling: z
       .strictObject({
         enabled: z.boolean().describe('Scale with a HorizontalPodAutoscaler; `replicas` is then left to it.'),
@@ -106,18 +106,18 @@ function componentSchema(tier: string, allowedServiceTypes: readonly [string, ..
         maxReplicas: int(1, 100).describe('Most pods.'),
         targetCPUUtilizationPercentage: int(1, 100).describe('Average CPU use, as a percentage of the request, to scale at.'),
       })
-      .describe(`HorizontalPodAutoscaler (autoscaling/v2) of the ${tier}.`),
+      .describe(`HorizontalPodAutoscaler (autoscaling/v2) of the ${component}.`),
     podDisruptionBudget: z
       .strictObject({
         enabled: z.boolean().describe('Create a PodDisruptionBudget.'),
         maxUnavailable: int(1, 100).describe('Pods a voluntary disruption (a node drain) may take down at once.'),
       })
-      .describe(`PodDisruptionBudget of the ${tier}.`),
+      .describe(`PodDisruptionBudget of the ${component}.`),
     topologySpread: z
       .strictObject({
         enabled: z.boolean().describe('Add topology spread constraints across nodes (`kubernetes.io/hostname`) and zones (`topology.kubernetes.io/zone`), both preferred, when there can be more than one pod; a preferred pod anti-affinity on the hostname is always set then.'),
       })
-      .describe(`Topology spread of the ${tier} pods.`),
+      .describe(`Topology spread of the ${component} pods.`),
   });
 }
 

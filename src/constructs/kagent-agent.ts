@@ -78,7 +78,7 @@ export class KagentAgent extends Construct {
   }
 }
 
-function tierLines(ctx: ModelContext, component: Component, what: string): string[] {
+function componentLines(ctx: ModelContext, component: Component, what: string): string[] {
   const { containerPort, service, probes } = ctx.values[component];
   const probe = (name: 'startup' | 'readiness' | 'liveness') =>
     `${name} GET ${probes[name].path} every ${probes[name].periodSeconds} s, timeout ${probes[name].timeoutSeconds} s, ${probes[name].failureThreshold} failures allowed`;
@@ -94,8 +94,8 @@ function systemMessage(ctx: ModelContext): string {
   return [
     `You diagnose the AI-Powered Todo Chatbot, release ${ctx.release.name}, in namespace ${ctx.release.namespace}.`,
     'What runs there:',
-    ...tierLines(ctx, 'backend', 'FastAPI API'),
-    ...tierLines(ctx, 'frontend', `Next.js web app; it calls the backend through ${CONFIG_MAP_ENV.backendUrl}`),
+    ...componentLines(ctx, 'backend', 'FastAPI API'),
+    ...componentLines(ctx, 'frontend', `Next.js web app; it calls the backend through ${CONFIG_MAP_ENV.backendUrl}`),
     `- ConfigMap ${configMapName(ctx)}: non-secret settings (${[CONFIG_MAP_ENV.logLevel, CONFIG_MAP_ENV.corsOrigins, CONFIG_MAP_ENV.backendUrl].join(', ')}).`,
     `- Secret ${secretName(ctx)}: keys ${keys.databaseUrl}, ${keys.openaiApiKey}, ${keys.betterAuthSecret} (Neon Postgres URL, OpenAI key, Better Auth secret).`,
     'Image contract: both containers run as a non-root user under Pod Security "restricted", with a read-only root filesystem;',

@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
-import { labels, selectorLabels, suffixedName } from '../model/names';
+import { LabelledComponent, labels, selectorLabels, suffixedName } from '../model/names';
 import { HTTP_PORT_NAME } from './deployment';
 
 type PolicySpec = Wire<k8s.NetworkPolicySpec>;
@@ -55,7 +55,7 @@ const DNS: Wire<k8s.NetworkPolicyEgressRule> = {
 export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, { ctx }: { readonly ctx: ModelContext }) {
     super(scope, id);
-    const pods = (part: 'backend' | 'frontend' | 'test') => ({ podSelector: { matchLabels: selectorLabels(ctx, part) } });
+    const pods = (component: LabelledComponent) => ({ podSelector: { matchLabels: selectorLabels(ctx, component) } });
     const http = [{ protocol: 'TCP', port: HTTP_PORT_NAME }];
     new NetworkPolicy(this, 'default-deny', { ctx, suffix: 'default-deny', spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
     new NetworkPolicy(this, 'frontend', {

@@ -11,7 +11,7 @@ import { KagentAgent } from './kagent-agent';
 import { Namespace } from './namespace';
 import { NetworkPolicies } from './network-policy';
 import { HelmTestPod } from './test-pod';
-import { Tier } from './tier';
+import { AppComponent } from './app-component';
 
 /** Construct id of the ConfigMap, and so the name of its chart template (`templates/configmap.yaml`). */
 export const CONFIG_MAP_ID = 'configmap';
@@ -41,14 +41,14 @@ export class TodoChatbot extends Chart {
       () => createHash('sha256').update(JSON.stringify(Object.fromEntries(Object.entries(config.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))).digest('hex'),
       { checksumOfTemplate: CONFIG_MAP_ID },
     );
-    new Tier(this, 'backend', {
+    new AppComponent(this, 'backend', {
       ctx,
       configChecksum,
       secretEnv: secretEnv('backend'),
       env: CONTAINER_ENV.backend.plain,
       writablePaths: { tmp: TMP_PATH },
     });
-    new Tier(this, 'frontend', {
+    new AppComponent(this, 'frontend', {
       ctx,
       configChecksum,
       secretEnv: secretEnv('frontend'),

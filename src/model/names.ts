@@ -86,18 +86,19 @@ export function componentMetadata(ctx: ModelContext, component: Component): { na
   return { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) };
 }
 
-/** Who runs an image: a component, or the `helm test` pods. */
-export type ImageOwner = Component | 'tests';
+/** What runs an image: a component, or the `helm test` pods (their values are under `tests`). */
+export type ImageUser = Component | 'tests';
 
 /** `repository@digest` when a digest is set, else `repository:tag`. */
-export function imageReference(ctx: ModelContext, owner: ImageOwner): string {
-  const image = ctx.values[owner].image;
-  return ctx.helper(`${CHART_NAME}.${owner}.image`, `The ${owner === 'tests' ? 'helm test pods\'' : `${owner}'s`} image: repository@digest when a digest is set, else repository:tag.`, () =>
-    ctx.choose({ truthy: `${owner}.image.digest` }, `${image.repository}@${image.digest}`, `${image.repository}:${image.tag}`),
+export function imageReference(ctx: ModelContext, user: ImageUser): string {
+  const image = ctx.values[user].image;
+  return ctx.helper(`${CHART_NAME}.${user}.image`, `The ${user === 'tests' ? 'helm test pods\'' : `${user}'s`} image: repository@digest when a digest is set, else repository:tag.`, () =>
+    ctx.choose({ truthy: `${user}.image.digest` }, `${image.repository}@${image.digest}`, `${image.repository}:${image.tag}`),
   );
 }
 
-type LabelledPart = Component | 'test';
+/** What carries the component label: a component, or the `helm test` pods. */
+export type LabelledComponent = Component | 'test';
 
 /**
  * A helper's map in front of more entries: the chart writes it as that helper's `include`, so a label
@@ -116,17 +117,17 @@ function releaseSelectorLabels(ctx: ModelContext): Record<string, string> {
 }
 
 /** The labels that select a component's pods: they must never change on a live Deployment. */
-export function selectorLabels(ctx: ModelContext, part: LabelledPart): Record<string, string> {
-  return ctx.helper(`${CHART_NAME}.${part}.selectorLabels`, `The labels that select the ${part} pods: selectorLabels and the component. They must never change on a live Deployment.`, () =>
-    extending(ctx, releaseSelectorLabels(ctx), { 'app.kubernetes.io/component': part }),
+export function selectorLabels(ctx: ModelContext, component: LabelledComponent): Record<string, string> {
+  return ctx.helper(`${CHART_NAME}.${component}.selectorLabels`, `The labels that select the ${component} pods: selectorLabels and the component. They must never change on a live Deployment.`, () =>
+    extending(ctx, releaseSelectorLabels(ctx), { 'app.kubernetes.io/component': component }),
   );
 }
 
-/** The full recommended label set; without a part, the labels of shared objects. */
-export function labels(ctx: ModelContext, part?: LabelledPart): Record<string, string> {
-  if (part) {
-    return ctx.helper(`${CHART_NAME}.${part}.labels`, `The labels of the ${part}'s objects: labels and the component.`, () =>
-      extending(ctx, labels(ctx), { 'app.kubernetes.io/component': part }),
+/** The full recommended label set; without a component, the labels of shared objects. */
+export function labels(ctx: ModelContext, component?: LabelledComponent): Record<string, string> {
+  if (component) {
+    return ctx.helper(`${CHART_NAME}.${component}.labels`, `The labels of the ${component}'s objects: labels and the component.`, () =>
+      extending(ctx, labels(ctx), { 'app.kubernetes.io/component': component }),
     );
   }
   return ctx.helper(`${CHART_NAME}.labels`, "The recommended labels of every object: selectorLabels, what it is part of, the app's version, who manages it and, in the chart, the chart.", () =>

@@ -7,13 +7,13 @@ import { PodDisruptionBudget } from './pod-disruption-budget';
 import { Service } from './service';
 import { ServiceAccount } from './service-account';
 
-export interface TierProps extends Omit<DeploymentProps, 'component'> {
+export interface AppComponentProps extends Omit<DeploymentProps, 'component'> {
   readonly ctx: ModelContext;
 }
 
-/** One tier of the app (backend or frontend): its ServiceAccount, Deployment and Service, and optional PDB and HPA. */
-export class Tier extends Construct {
-  constructor(scope: Construct, component: Component, props: TierProps) {
+/** One component of the app (backend or frontend): its ServiceAccount, Deployment and Service, and optional PDB and HPA. */
+export class AppComponent extends Construct {
+  constructor(scope: Construct, component: Component, props: AppComponentProps) {
     super(scope, component);
     new ServiceAccount(this, 'serviceaccount', { ctx: props.ctx, component });
     new Deployment(this, 'deployment', { ...props, component });
