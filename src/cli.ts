@@ -12,7 +12,7 @@ import { DEFAULT_PROFILE, PROFILE_NAMES } from './config/profiles';
 import { SECRET_ENV } from './config/rules';
 import { SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField, secretValuesSchema } from './config/schema';
 import { SecretValues } from './constructs/secret';
-import { CHART_NAME } from './model/names';
+import { CHART_NAME } from './model/helpers';
 import { RAW_FILES } from './outputs/raw';
 import { foreignEntries, outputFolderProblem, replaceFolder } from './outputs/write';
 import { isDistFile, synth } from './synth';

@@ -1,6 +1,6 @@
 import type { Settings } from './config/load';
 import type { SecretValues } from './constructs/secret';
-import { CHART_NAME } from './model/names';
+import { CHART_NAME } from './model/helpers';
 import { chartFiles } from './outputs/helm/chart';
 import { packageChart } from './outputs/helm/package';
 import { OutputFile, RAW_FILES, rawFiles } from './outputs/raw';

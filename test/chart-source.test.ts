@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { list } from 'tar';
 import { loadSettings } from '../src/config/load';
-import { CHART_NAME } from '../src/model/names';
+import { CHART_NAME } from '../src/model/helpers';
 import { chartFiles } from '../src/outputs/helm/chart';
 import { CHART_VERSION, synth } from '../src/synth';
 import { scratchFolder } from './support/scratch';

@@ -14,7 +14,7 @@ import { ROOT } from './support/processes';
  */
 
 /** Where the model names settings by path: the constructs and the helpers of `_helpers.tpl`. */
-const MODEL_FILES = [...readdirSync(join(ROOT, 'src', 'constructs')).map((file) => join(ROOT, 'src', 'constructs', file)), join(ROOT, 'src', 'model', 'names.ts')];
+const MODEL_FILES = [...readdirSync(join(ROOT, 'src', 'constructs')).map((file) => join(ROOT, 'src', 'constructs', file)), join(ROOT, 'src', 'model', 'helpers.ts')];
 
 /** Properties whose value is a values path, and those whose value is a [path, value] pair. */
 const PATH_PROPERTIES = new Set(['truthy', 'of', 'required']);
@@ -64,7 +64,7 @@ describe('values paths are checked', () => {
     }
     // The constructs that name settings by path, at the least: the test would pass on an empty list.
     expect([...mutated.keys()].map((file) => file.slice(ROOT.length + 1)).sort()).toEqual(
-      expect.arrayContaining(['src/constructs/deployment.ts', 'src/constructs/ingress.ts', 'src/constructs/kagent-agent.ts', 'src/constructs/network-policy.ts', 'src/constructs/secret.ts', 'src/constructs/service.ts', 'src/model/names.ts']),
+      expect.arrayContaining(['src/constructs/deployment.ts', 'src/constructs/ingress.ts', 'src/constructs/kagent-agent.ts', 'src/constructs/network-policy.ts', 'src/constructs/secret.ts', 'src/constructs/service.ts', 'src/model/helpers.ts']),
     );
     const errorLines = (files: ReadonlyMap<string, string>) => {
       const checked = program(files);

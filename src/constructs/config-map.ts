@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { CONFIG_MAP_ENV } from '../config/environment';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { backendUrl, configMapName, labels } from '../model/names';
+import { backendUrl, configMapName, labels } from '../model/helpers';
 
 export interface AppConfigMapProps {
   readonly ctx: ModelContext;

@@ -5,7 +5,7 @@ import type { Condition, ModelContext } from '../model/context';
 import { canonicalCpu, canonicalMemory } from '../config/rules';
 import { PORT_ENV } from '../config/environment';
 import { kubeObject, Wire } from '../model/k8s';
-import { CANONICAL_QUANTITY_HELPER, componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/names';
+import { CANONICAL_QUANTITY_HELPER, componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/helpers';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
 /** The container port's name; Services and probes target it by name, never by number. */

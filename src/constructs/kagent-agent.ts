@@ -3,7 +3,7 @@ import { CONFIG_MAP_ENV } from '../config/environment';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/names';
+import { componentName, configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/helpers';
 import type { AgentProps } from '../../imports/kagent.dev';
 import { HTTP_PORT_NAME } from './deployment';
 

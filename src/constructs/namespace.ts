@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { labels } from '../model/names';
+import { labels } from '../model/helpers';
 
 export interface NamespaceProps {
   readonly ctx: ModelContext;

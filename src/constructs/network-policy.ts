@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
-import { LabelledComponent, labels, selectorLabels, suffixedName } from '../model/names';
+import { LabelledComponent, labels, selectorLabels, suffixedName } from '../model/helpers';
 import { HTTP_PORT_NAME } from './deployment';
 
 type PolicySpec = Wire<k8s.NetworkPolicySpec>;

@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentMetadata, selectorLabels } from '../model/names';
+import { componentMetadata, selectorLabels } from '../model/helpers';
 
 export type PodDisruptionBudgetProps = ComponentProps;
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { ConfigError } from '../config/errors';
 import { kubeObject } from '../model/k8s';
-import { labels, secretName } from '../model/names';
+import { labels, secretName } from '../model/helpers';
 import { SECRET_FIELDS, SecretField } from '../config/schema';
 
 /** Secret values for the raw synth, read from the environment (AD-5); the chart takes them from values. */

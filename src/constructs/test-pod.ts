@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, imageReference, labels, suffixedName } from '../model/names';
+import { componentName, imageReference, labels, suffixedName } from '../model/helpers';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
 export interface HelmTestPodProps {

@@ -43,7 +43,7 @@ export interface ModelContext {
   computed<T>(raw: () => T, computation: Computation): T;
   /**
    * A value Helm computes from the release or the chart alone (`.Release.Name | trunc 63`): for the
-   * helpers of `_helpers.tpl` (names.ts). A setting is never named here: that is `computed`'s job.
+   * helpers of `_helpers.tpl` (helpers.ts). A setting is never named here: that is `computed`'s job.
    */
   template<T>(raw: () => T, template: string): T;
   /** A number setting where Kubernetes wants a string (an env var value). */

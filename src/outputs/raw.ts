@@ -4,7 +4,7 @@ import type { SecretValues } from '../constructs/secret';
 import { TodoChatbot } from '../constructs/todo-chatbot';
 import { RawContext } from '../model/context';
 import type { KubeObject } from '../model/k8s';
-import { CHART_NAME } from '../model/names';
+import { CHART_NAME } from '../model/helpers';
 import { yamlStream } from './yaml';
 
 export interface OutputFile {

@@ -8,7 +8,7 @@ import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, 
 const NAMESPACE = 'todo-chatbot';
 const RELEASE = 'todo-chatbot';
 const KAGENT_NAMESPACE = 'kagent';
-// The release's fullname and namespace, and a hash of both (src/model/names.ts: sharedNamespaceName).
+// The release's fullname and namespace, and a hash of both (src/model/helpers.ts: sharedNamespaceName).
 const AGENT = 'todo-chatbot-todo-chatbot-099bd83c-doctor';
 
 /** The doctor Agent with a write tool, so requireApproval is there for the API server's CEL rule to judge. */

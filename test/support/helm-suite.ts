@@ -9,7 +9,7 @@ import { PROFILE_NAMES } from '../../src/config/profiles';
 import { podSecurityViolations } from '../../src/policy/pss';
 import { policyViolations } from '../../src/policy/rules';
 import { schemaProblems } from '../../src/validate/kube-schema';
-import { CHART_NAME } from '../../src/model/names';
+import { CHART_NAME } from '../../src/model/helpers';
 import { synth, CHART_VERSION } from '../../src/synth';
 import { settingsArbitrary } from './arbitraries';
 import { fieldsNamed, invalidSettingsArbitrary, sameField } from './invalid-arbitraries';

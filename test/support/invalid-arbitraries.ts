@@ -3,7 +3,7 @@ import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../src/c
 import { Settings } from '../../src/config/load';
 import { CROSS_FIELD_RULES } from '../../src/config/rules';
 import { Values } from '../../src/config/schema';
-import { CHART_NAME } from '../../src/model/names';
+import { CHART_NAME } from '../../src/model/helpers';
 import { VALIDATE_TEMPLATE } from '../../src/outputs/helm/validate';
 import { setAt, settingsArbitrary } from './arbitraries';
 

@@ -6,7 +6,7 @@ import { profiles } from '../../config/profiles';
 import type { Values } from '../../config/schema';
 import { TodoChatbot } from '../../constructs/todo-chatbot';
 import { RESOURCE_ID } from '../../model/k8s';
-import { APP_VERSION, CHART_NAME } from '../../model/names';
+import { APP_VERSION, CHART_NAME } from '../../model/helpers';
 import { ChartContext, helperComment } from './chart-context';
 import { notesTemplate } from './notes';
 import { TemplateWriter } from './template-writer';

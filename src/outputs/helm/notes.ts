@@ -1,4 +1,4 @@
-import { CHART_NAME } from '../../model/names';
+import { CHART_NAME } from '../../model/helpers';
 
 const include = (helper: string) => `{{ include "${CHART_NAME}.${helper}" . }}`;
 

@@ -18,7 +18,7 @@ import {
 import { RELEASE_RULES, releaseProblemLine } from '../../config/schema';
 import { describeAllowed, oneLine, withheld } from '../../config/errors';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
-import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/names';
+import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/helpers';
 import { helmCondition, helperComment } from './chart-context';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;

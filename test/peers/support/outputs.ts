@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROFILE_NAMES } from '../../../src/config/profiles';
-import { CHART_NAME } from '../../../src/model/names';
+import { CHART_NAME } from '../../../src/model/helpers';
 import { helms } from '../../support/helm';
 import { helmOk, synthCommand } from '../../support/processes';
 

@@ -2,6 +2,12 @@ import { createHash } from 'node:crypto';
 import type { Component } from '../config/schema';
 import type { ModelContext } from './context';
 
+/*
+ * What the chart's `_helpers.tpl` defines: object names, label sets, image references and the
+ * backend URL. The raw context computes each here; the chart context writes each as one `define`
+ * (with its description above it) that templates `include`.
+ */
+
 /** The chart's name: the `app.kubernetes.io/name` label and the `.tgz` file name. */
 export const CHART_NAME = 'todo-chatbot';
 
