@@ -6,6 +6,7 @@ import { Ingress } from '../src/constructs/ingress';
 import { KAGENT_READ_ONLY_TOOLS, KagentAgent } from '../src/constructs/kagent-agent';
 import { NetworkPolicies } from '../src/constructs/network-policy';
 import { ModelContext, RawContext } from '../src/model/context';
+import { TodoChatbot } from '../src/constructs/todo-chatbot';
 import { settingsArbitrary } from './support/arbitraries';
 import { rawTemplate } from './support/equivalence';
 import { find } from './support/kube';
@@ -16,10 +17,16 @@ import { find } from './support/kube';
  * NetworkPolicy selects), not against the helpers it was built from.
  */
 
-/** The objects one construct makes in a chart of its own, with the raw context. */
-function objectsOf(settings: Settings, build: (scope: Chart, ctx: ModelContext) => void): any[] {
-  const chart = new Chart(new App(), 'one');
-  build(chart, new RawContext(settings.values, settings.release));
+/**
+ * The objects one construct makes in a chart of its own, with the raw context. The references it is
+ * handed (Deployments, Services) come from a whole synth in another chart, whose objects are not counted.
+ */
+function objectsOf(settings: Settings, build: (scope: Chart, ctx: ModelContext, whole: TodoChatbot) => void): any[] {
+  const app = new App();
+  const ctx = new RawContext(settings.values, settings.release);
+  const whole = new TodoChatbot(app, 'whole', { ctx, secretValues: settings.values.secret.values });
+  const chart = new Chart(app, 'one');
+  build(chart, ctx, whole);
   return chart.toJson();
 }
 
@@ -47,7 +54,7 @@ describe('Ingress', () => {
       (settings) => settings.values.frontend.ingress.enabled,
       (settings) => {
         const ingress = settings.values.frontend.ingress;
-        const objects = objectsOf(settings, (scope, ctx) => new Ingress(scope, 'ingress', { ctx }));
+        const objects = objectsOf(settings, (scope, ctx, whole) => new Ingress(scope, 'ingress', { ctx, service: whole.frontend.service }));
         if (!ingress.enabled) return void expect(objects).toEqual([]);
         const [object] = objects;
         expect(objects).toHaveLength(1);
@@ -71,7 +78,7 @@ describe('NetworkPolicies', () => {
     assertBoth(
       (settings) => settings.values.networkPolicy.enabled,
       (settings) => {
-        const objects = objectsOf(settings, (scope, ctx) => new NetworkPolicies(scope, 'policies', { ctx }));
+        const objects = objectsOf(settings, (scope, ctx, whole) => new NetworkPolicies(scope, 'policies', { ctx, backend: whole.backend.deployment, frontend: whole.frontend.deployment }));
         if (!settings.values.networkPolicy.enabled) return void expect(objects).toEqual([]);
         // The policies for `helm test` pods are the chart's alone.
         expect(objects.map((object) => object.spec.podSelector.matchLabels?.['app.kubernetes.io/component'] ?? 'all')).toEqual(['all', 'frontend', 'backend']);
@@ -98,7 +105,7 @@ describe('KagentAgent', () => {
       (settings) => settings.values.aiops.kagent.enabled,
       (settings) => {
         const kagent = settings.values.aiops.kagent;
-        const objects = objectsOf(settings, (scope, ctx) => new KagentAgent(scope, 'agent', { ctx }));
+        const objects = objectsOf(settings, (scope, ctx, whole) => new KagentAgent(scope, 'agent', { ctx, components: whole }));
         if (!kagent.enabled) return void expect(objects).toEqual([]);
         expect(objects).toHaveLength(1);
         const [agent] = objects;
@@ -115,7 +122,7 @@ describe('KagentAgent', () => {
         for (const name of Object.keys(marked.values.secret.values) as (keyof typeof marked.values.secret.values)[]) {
           marked.values.secret.values[name] = `never-in-the-message-${name}`;
         }
-        const [markedAgent] = objectsOf(marked, (scope, ctx) => new KagentAgent(scope, 'agent', { ctx }));
+        const [markedAgent] = objectsOf(marked, (scope, ctx, whole) => new KagentAgent(scope, 'agent', { ctx, components: whole }));
         expect(markedAgent.spec.declarative.systemMessage).toBe(message);
         expect(message).not.toContain('never-in-the-message');
       },

@@ -13,12 +13,17 @@ export interface AppComponentProps extends Omit<DeploymentProps, 'component'> {
 
 /** One component of the app (backend or frontend): its ServiceAccount, Deployment and Service, and optional PDB and HPA. */
 export class AppComponent extends Construct {
+  readonly deployment: Deployment;
+  readonly service: Service;
+
   constructor(scope: Construct, component: Component, props: AppComponentProps) {
     super(scope, component);
-    new ServiceAccount(this, 'serviceaccount', { ctx: props.ctx, component });
-    new Deployment(this, 'deployment', { ...props, component });
-    new Service(this, 'service', { ctx: props.ctx, component });
-    new PodDisruptionBudget(this, 'poddisruptionbudget', { ctx: props.ctx, component });
-    new HorizontalPodAutoscaler(this, 'horizontalpodautoscaler', { ctx: props.ctx, component });
+    const { ctx } = props;
+    new ServiceAccount(this, 'serviceaccount', { ctx, component });
+    this.deployment = new Deployment(this, 'deployment', { ...props, component });
+    const { deployment } = this;
+    this.service = new Service(this, 'service', { ctx, component, deployment });
+    new PodDisruptionBudget(this, 'poddisruptionbudget', { ctx, component, deployment });
+    new HorizontalPodAutoscaler(this, 'horizontalpodautoscaler', { ctx, component, deployment });
   }
 }

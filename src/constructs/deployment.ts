@@ -9,7 +9,7 @@ import { CANONICAL_QUANTITY_HELPER, componentMetadata, componentName, configMapN
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
 /** The container port's name; Services and probes target it by name, never by number. */
-export const HTTP_PORT_NAME = 'http';
+const HTTP_PORT_NAME = 'http';
 
 export interface DeploymentProps {
   readonly ctx: ModelContext;
@@ -62,11 +62,20 @@ function replicated(component: Component): Condition {
 
 /** A component's pods: one container, PSS restricted, probed, rolled on config change. */
 export class Deployment extends Construct {
+  /** The Deployment's name. */
+  readonly name: string;
+  /** The labels that select its pods (a Service's selector, a policy's podSelector). */
+  readonly selector: Record<string, string>;
+  /** The name of the pods' one port, which Services, probes and policies target. */
+  readonly portName = HTTP_PORT_NAME;
+
   constructor(scope: Construct, id: string, props: DeploymentProps) {
     super(scope, id);
     const { ctx, component } = props;
     const settings: ComponentValues = ctx.values[component];
-    const ownPods = { matchLabels: selectorLabels(ctx, component) };
+    this.name = componentName(ctx, component);
+    this.selector = selectorLabels(ctx, component);
+    const ownPods = { matchLabels: this.selector };
     const env: Wire<k8s.EnvVar>[] = [
       { name: PORT_ENV, value: ctx.asText(settings.containerPort) },
       ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),

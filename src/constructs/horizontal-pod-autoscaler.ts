@@ -2,13 +2,17 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentMetadata, componentName } from '../model/helpers';
+import { componentMetadata } from '../model/helpers';
+import type { Deployment } from './deployment';
 
-export type HorizontalPodAutoscalerProps = ComponentProps;
+export interface HorizontalPodAutoscalerProps extends ComponentProps {
+  /** The Deployment it scales. */
+  readonly deployment: Deployment;
+}
 
 /** Scales a component's Deployment on CPU use (`autoscaling.enabled`); the Deployment then omits `replicas`. */
 export class HorizontalPodAutoscaler extends Construct {
-  constructor(scope: Construct, id: string, { ctx, component }: HorizontalPodAutoscalerProps) {
+  constructor(scope: Construct, id: string, { ctx, component, deployment }: HorizontalPodAutoscalerProps) {
     super(scope, id);
     const autoscaling = ctx.values[component].autoscaling;
     ctx.whenObject({ truthy: `${component}.autoscaling.enabled` }, () =>
@@ -18,7 +22,7 @@ export class HorizontalPodAutoscaler extends Construct {
         metadata: componentMetadata(ctx, component),
         body: {
           spec: {
-            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: componentName(ctx, component) },
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: deployment.name },
             minReplicas: autoscaling.minReplicas,
             maxReplicas: autoscaling.maxReplicas,
             metrics: [

@@ -3,9 +3,9 @@ import { CONFIG_MAP_ENV } from '../config/environment';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentName, configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/helpers';
+import { configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/helpers';
 import type { AgentProps } from '../../imports/kagent.dev';
-import { HTTP_PORT_NAME } from './deployment';
+import type { AppComponent } from './app-component';
 
 /** The kagent Agent's API version: v1alpha2 is the version kagent v0.9 stores. */
 export const KAGENT_AGENT_API_VERSION = 'kagent.dev/v1alpha2';
@@ -31,6 +31,8 @@ export const COMMON_FAILURES: readonly { readonly symptom: string; readonly look
 
 export interface KagentAgentProps {
   readonly ctx: ModelContext;
+  /** The components the Agent describes: their Deployments' and Services' names and port names. */
+  readonly components: Readonly<Record<Component, AppComponent>>;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface KagentAgentProps {
  * tool server; its name is this deployment's alone, so two releases or namespaces never share one.
  */
 export class KagentAgent extends Construct {
-  constructor(scope: Construct, id: string, { ctx }: KagentAgentProps) {
+  constructor(scope: Construct, id: string, { ctx, components }: KagentAgentProps) {
     super(scope, id);
     const kagent = ctx.values.aiops.kagent;
     ctx.whenObject({ truthy: 'aiops.kagent.enabled' }, () =>
@@ -56,7 +58,7 @@ export class KagentAgent extends Construct {
               // The CRD's default, written out: the API server then stores exactly the Agent we wrote.
               runtime: 'python',
               modelConfig: kagent.modelConfig,
-              systemMessage: systemMessage(ctx),
+              systemMessage: systemMessage(ctx, components),
               tools: [
                 {
                   type: 'McpServer',
@@ -78,24 +80,24 @@ export class KagentAgent extends Construct {
   }
 }
 
-function componentLines(ctx: ModelContext, component: Component, what: string): string[] {
+function componentLines(ctx: ModelContext, component: Component, { deployment, service: serviceObject }: AppComponent, what: string): string[] {
   const { containerPort, service, probes } = ctx.values[component];
   const probe = (name: 'startup' | 'readiness' | 'liveness') =>
     `${name} GET ${probes[name].path} every ${probes[name].periodSeconds} s, timeout ${probes[name].timeoutSeconds} s, ${probes[name].failureThreshold} failures allowed`;
   return [
-    `- Deployment ${componentName(ctx, component)} (${what}), image ${imageReference(ctx, component)}, container port ${containerPort} named ${HTTP_PORT_NAME};`,
-    `  Service ${componentName(ctx, component)} (${service.type}) on port ${service.port}; probes on port ${HTTP_PORT_NAME}: ${probe('startup')}; ${probe('readiness')}; ${probe('liveness')}.`,
+    `- Deployment ${deployment.name} (${what}), image ${imageReference(ctx, component)}, container port ${containerPort} named ${deployment.portName};`,
+    `  Service ${serviceObject.name} (${service.type}) on port ${service.port}; probes on port ${deployment.portName}: ${probe('startup')}; ${probe('readiness')}; ${probe('liveness')}.`,
   ];
 }
 
 /** The Agent's knowledge of this deployment: names, health checks, the image contract, common failures. Never a secret value. */
-function systemMessage(ctx: ModelContext): string {
+function systemMessage(ctx: ModelContext, components: KagentAgentProps['components']): string {
   const { keys } = ctx.values.secret;
   return [
     `You diagnose the AI-Powered Todo Chatbot, release ${ctx.release.name}, in namespace ${ctx.release.namespace}.`,
     'What runs there:',
-    ...componentLines(ctx, 'backend', 'FastAPI API'),
-    ...componentLines(ctx, 'frontend', `Next.js web app; it calls the backend through ${CONFIG_MAP_ENV.backendUrl}`),
+    ...componentLines(ctx, 'backend', components.backend, 'FastAPI API'),
+    ...componentLines(ctx, 'frontend', components.frontend, `Next.js web app; it calls the backend through ${CONFIG_MAP_ENV.backendUrl}`),
     `- ConfigMap ${configMapName(ctx)}: non-secret settings (${[CONFIG_MAP_ENV.logLevel, CONFIG_MAP_ENV.corsOrigins, CONFIG_MAP_ENV.backendUrl].join(', ')}).`,
     `- Secret ${secretName(ctx)}: keys ${keys.databaseUrl}, ${keys.openaiApiKey}, ${keys.betterAuthSecret} (Neon Postgres URL, OpenAI key, Better Auth secret).`,
     'Image contract: both containers run as a non-root user under Pod Security "restricted", with a read-only root filesystem;',

@@ -2,8 +2,8 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
-import { LabelledComponent, labels, selectorLabels, suffixedName } from '../model/helpers';
-import { HTTP_PORT_NAME } from './deployment';
+import { labels, selectorLabels, suffixedName } from '../model/helpers';
+import type { Deployment } from './deployment';
 
 type PolicySpec = Wire<k8s.NetworkPolicySpec>;
 
@@ -52,29 +52,38 @@ const DNS: Wire<k8s.NetworkPolicyEgressRule> = {
  * Postgres for Neon) but not into the cluster's private ranges. The chart adds two policies for its
  * `helm test` pods: out to both Services, and into the backend.
  */
+export interface NetworkPoliciesProps {
+  readonly ctx: ModelContext;
+  /** The Deployments whose pods the policies select and let through, by their selectors and port names. */
+  readonly backend: Deployment;
+  readonly frontend: Deployment;
+}
+
 export class NetworkPolicies extends Construct {
-  constructor(scope: Construct, id: string, { ctx }: { readonly ctx: ModelContext }) {
+  constructor(scope: Construct, id: string, { ctx, backend, frontend }: NetworkPoliciesProps) {
     super(scope, id);
-    const pods = (component: LabelledComponent) => ({ podSelector: { matchLabels: selectorLabels(ctx, component) } });
-    const http = [{ protocol: 'TCP', port: HTTP_PORT_NAME }];
+    const pods = (deployment: Deployment) => ({ podSelector: { matchLabels: deployment.selector } });
+    const testPods = { podSelector: { matchLabels: selectorLabels(ctx, 'test') } };
+    // The ports of pods a rule lets traffic to, each port name once.
+    const portsOf = (...deployments: Deployment[]) => [...new Set(deployments.map((deployment) => deployment.portName))].map((port) => ({ protocol: 'TCP', port }));
     new NetworkPolicy(this, 'default-deny', { ctx, suffix: 'default-deny', spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } });
     new NetworkPolicy(this, 'frontend', {
       ctx,
       suffix: 'frontend',
       spec: {
-        ...pods('frontend'),
+        ...pods(frontend),
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ ports: http }],
-        egress: [DNS, { to: [pods('backend')], ports: http }],
+        ingress: [{ ports: portsOf(frontend) }],
+        egress: [DNS, { to: [pods(backend)], ports: portsOf(backend) }],
       },
     });
     new NetworkPolicy(this, 'backend', {
       ctx,
       suffix: 'backend',
       spec: {
-        ...pods('backend'),
+        ...pods(backend),
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [{ from: [pods('frontend')], ports: http }],
+        ingress: [{ from: [pods(frontend)], ports: portsOf(backend) }],
         egress: [
           DNS,
           {
@@ -88,13 +97,13 @@ export class NetworkPolicies extends Construct {
       ctx,
       suffix: 'tests',
       forHelmTest: true,
-      spec: { ...pods('test'), policyTypes: ['Egress'], egress: [DNS, { to: [pods('backend'), pods('frontend')], ports: http }] },
+      spec: { ...testPods, policyTypes: ['Egress'], egress: [DNS, { to: [pods(backend), pods(frontend)], ports: portsOf(backend, frontend) }] },
     });
     new NetworkPolicy(this, 'tests-to-backend', {
       ctx,
       suffix: 'tests-to-backend',
       forHelmTest: true,
-      spec: { ...pods('backend'), policyTypes: ['Ingress'], ingress: [{ from: [pods('test')], ports: http }] },
+      spec: { ...pods(backend), policyTypes: ['Ingress'], ingress: [{ from: [testPods], ports: portsOf(backend) }] },
     });
   }
 }

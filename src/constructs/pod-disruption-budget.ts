@@ -2,13 +2,17 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ComponentProps } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { componentMetadata, selectorLabels } from '../model/helpers';
+import { componentMetadata } from '../model/helpers';
+import type { Deployment } from './deployment';
 
-export type PodDisruptionBudgetProps = ComponentProps;
+export interface PodDisruptionBudgetProps extends ComponentProps {
+  /** The Deployment whose pods the budget covers: its selector. */
+  readonly deployment: Deployment;
+}
 
 /** Limits how many of a component's pods a node drain may evict at once (`podDisruptionBudget.enabled`). */
 export class PodDisruptionBudget extends Construct {
-  constructor(scope: Construct, id: string, { ctx, component }: PodDisruptionBudgetProps) {
+  constructor(scope: Construct, id: string, { ctx, component, deployment }: PodDisruptionBudgetProps) {
     super(scope, id);
     ctx.whenObject({ truthy: `${component}.podDisruptionBudget.enabled` }, () =>
       kubeObject<k8s.KubePodDisruptionBudgetProps>(this, {
@@ -21,7 +25,7 @@ export class PodDisruptionBudget extends Construct {
             // A pod that is not Ready serves nobody: let a drain evict it even when the budget is spent,
             // or one crash-looping pod blocks node maintenance (kube-linter pdb-unhealthy-pod-eviction-policy).
             unhealthyPodEvictionPolicy: 'AlwaysAllow',
-            selector: { matchLabels: selectorLabels(ctx, component) },
+            selector: { matchLabels: deployment.selector },
           },
         },
       }),

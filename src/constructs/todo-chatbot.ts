@@ -13,9 +13,6 @@ import { NetworkPolicies } from './network-policy';
 import { HelmTestPod } from './test-pod';
 import { AppComponent } from './app-component';
 
-/** Construct id of the ConfigMap, and so the name of its chart template (`templates/configmap.yaml`). */
-export const CONFIG_MAP_ID = 'configmap';
-
 export interface TodoChatbotProps {
   readonly ctx: ModelContext;
   /** Emit the Namespace object. The chart leaves it out: Helm installs into `.Release.Namespace`. @default true */
@@ -26,38 +23,42 @@ export interface TodoChatbotProps {
 
 /** The whole deployment of the AI-Powered Todo Chatbot. */
 export class TodoChatbot extends Chart {
+  readonly backend: AppComponent;
+  readonly frontend: AppComponent;
+
   constructor(scope: Construct, id: string, props: TodoChatbotProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const { ctx } = props;
     const { keys } = ctx.values.secret;
     const secretEnv = (component: Component) => Object.fromEntries(CONTAINER_ENV[component].secret.map((field) => [SECRET_ENV_BY_FIELD[field], keys[field]]));
     if (props.namespace ?? true) new Namespace(this, 'namespace', { ctx });
-    const config = new AppConfigMap(this, CONFIG_MAP_ID, { ctx });
+    const config = new AppConfigMap(this, 'configmap', { ctx });
     new AppSecret(this, 'secret', { ctx, secretValues: props.secretValues });
     const configChecksum = ctx.computed(
       // Of the entries in key order: the same settings written in another order in a values file give
       // the same checksum, so reordering keys rolls no pod (Helm's is of the rendered template, whose
       // toYaml sorts keys too). Entries already in order hash as before, so no pod rolls on upgrade.
       () => createHash('sha256').update(JSON.stringify(Object.fromEntries(Object.entries(config.data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))).digest('hex'),
-      { checksumOfTemplate: CONFIG_MAP_ID },
+      { checksumOf: config },
     );
-    new AppComponent(this, 'backend', {
+    this.backend = new AppComponent(this, 'backend', {
       ctx,
       configChecksum,
       secretEnv: secretEnv('backend'),
       env: CONTAINER_ENV.backend.plain,
       writablePaths: { tmp: TMP_PATH },
     });
-    new AppComponent(this, 'frontend', {
+    this.frontend = new AppComponent(this, 'frontend', {
       ctx,
       configChecksum,
       secretEnv: secretEnv('frontend'),
       env: CONTAINER_ENV.frontend.plain,
       writablePaths: { tmp: TMP_PATH, 'next-cache': ctx.values.frontend.nextCachePath },
     });
-    new Ingress(this, 'ingress', { ctx });
-    new NetworkPolicies(this, 'networkpolicy', { ctx });
-    new KagentAgent(this, 'kagent-agent', { ctx });
+    const { backend, frontend } = this;
+    new Ingress(this, 'ingress', { ctx, service: frontend.service });
+    new NetworkPolicies(this, 'networkpolicy', { ctx, backend: backend.deployment, frontend: frontend.deployment });
+    new KagentAgent(this, 'kagent-agent', { ctx, components: { backend, frontend } });
     const tests = new Construct(this, 'tests');
     new HelmTestPod(tests, 'test-backend', { ctx, target: 'backend' });
     new HelmTestPod(tests, 'test-frontend', { ctx, target: 'frontend' });

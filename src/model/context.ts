@@ -1,4 +1,5 @@
 import type { ApiObject } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { Condition, evaluate, ValuesPath } from '../config/conditions';
 import type { Component, Release, Values } from '../config/schema';
 
@@ -13,8 +14,8 @@ export type Computation =
   | { readonly helper: string; readonly of: ValuesPath }
   /** A setting that must be set, base64-encoded (a Secret's data): Helm `fail`s with `message` when it is empty. */
   | { readonly required: ValuesPath; readonly message: string; readonly encode: 'base64' }
-  /** The sha256 of another template of the chart, rendered: a pod template's checksum of its ConfigMap. */
-  | { readonly checksumOfTemplate: string };
+  /** The sha256 of another construct's object as the chart renders it: a pod template's checksum of its ConfigMap. */
+  | { readonly checksumOf: Construct };
 
 /**
  * What the model reads settings through. The same construct code runs with a raw context (concrete

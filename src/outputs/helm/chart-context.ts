@@ -1,7 +1,9 @@
-import type { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
 import { JsonSchema, nonNull } from '../../config/json-schema';
 import type { Release, Values } from '../../config/schema';
 import { Computation, Condition, ModelContext, ValuesPath } from '../../model/context';
+import { RESOURCE_ID } from '../../model/k8s';
 
 /*
  * The chart context runs the model with placeholders instead of settings. A placeholder is a marker
@@ -52,6 +54,19 @@ export interface Choice {
   readonly condition: string;
   readonly ifTrue: string;
   readonly ifFalse: string;
+}
+
+/**
+ * The template file of a construct's object, from its path in its chart: backend/deployment is
+ * templates/backend-deployment.yaml; a `helm test` hook goes to templates/tests/, named after its own
+ * construct.
+ */
+export function templateFile(construct: Construct, isTest = false): string {
+  const segments = construct.node.scopes
+    .slice(Chart.of(construct).node.scopes.length)
+    .map((scope) => scope.node.id)
+    .filter((id) => id !== RESOURCE_ID);
+  return isTest ? `templates/tests/${segments[segments.length - 1]}.yaml` : `templates/${segments.join('-')}.yaml`;
 }
 
 /** The comment above a helper's `define` in `_helpers.tpl`, saying what it is. */
@@ -170,7 +185,8 @@ export class ChartContext implements ModelContext {
   private renderComputation(computation: Computation): string {
     if ('helper' in computation) return `include ${JSON.stringify(computation.helper)} ${this.valuesReference(computation.of)}`;
     if ('required' in computation) return `required ${JSON.stringify(computation.message)} ${this.valuesReference(computation.required)} | b64enc`;
-    return `include (print $.Template.BasePath ${JSON.stringify(`/${computation.checksumOfTemplate}.yaml`)}) . | sha256sum`;
+    const file = templateFile(computation.checksumOf).replace(/^templates/, '');
+    return `include (print $.Template.BasePath ${JSON.stringify(file)}) . | sha256sum`;
   }
 
   private addTemplate<T>(template: string): T {
