@@ -17,6 +17,10 @@ export const formats = {
   dnsLabelStartingWithLetter: format(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, 'a DNS-1035 label: lowercase letters, digits and "-", starting with a letter and ending with a letter or digit'),
   dnsSubdomain: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'a DNS-1123 subdomain: lowercase letters, digits, "-" and "."'),
   imageRepository: format(/^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/, 'an image repository without tag, such as "todo-chatbot-backend" or "ghcr.io/acme/todo-chatbot-backend"'),
+  imageRegistry: format(
+    /^([a-z0-9]+([.-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*)?$/,
+    'empty, or a registry host with an optional port and path, such as "registry.example.com:5000" or "harbor.example.com/mirror"',
+  ),
   imageTag: format(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'an image tag: letters, digits, "_", "." and "-", at most 128 characters'),
   imageDigest: format(/^(sha256:[a-f0-9]{64})?$/, 'empty, or an image digest "sha256:" followed by 64 lowercase hex digits'),
   cpuQuantity: format(/^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/, 'a CPU quantity such as "250m" or "1"'),

@@ -43,6 +43,7 @@ function componentDefaults<Service>({ name, containerPort, service, healthPath: 
 
 /** The default profile: images built inside Minikube's Docker daemon, two replicas each. */
 const minikube: Values = {
+  global: { imageRegistry: '' },
   backend: componentDefaults({ name: 'backend', containerPort: 8000, service: { type: 'ClusterIP' as const, port: 8000, nodePort: null }, healthPath: '/health' }),
   frontend: {
     ...componentDefaults({ name: 'frontend', containerPort: 3000, service: { type: 'LoadBalancer' as const, port: 80, nodePort: null }, healthPath: '/' }),

@@ -146,6 +146,15 @@ export const KAGENT_WRITE_TOOLS = ['k8s_scale', 'k8s_rollout'] as const;
 
 export const valuesSchema = z
   .strictObject({
+    global: z
+      .looseObject({
+        imageRegistry: text(formats.imageRegistry, 255).describe(
+          'Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.',
+        ),
+      })
+      .describe(
+        "Values an umbrella chart shares with all its subcharts: Helm hands each the parent's `global`. Keys other charts read may be there too; they are ignored.",
+      ),
     backend: componentSchema('backend', ['ClusterIP']).describe('The FastAPI backend (only reachable inside the cluster).'),
     frontend: componentSchema('frontend', serviceTypes)
       .extend({

@@ -95,12 +95,22 @@ export function componentMetadata(ctx: ModelContext, component: Component): { na
 /** What runs an image: a component, or the `helm test` pods (their values are under `tests`). */
 export type ImageUser = Component | 'tests';
 
-/** `repository@digest` when a digest is set, else `repository:tag`. */
+/**
+ * An image repository names a registry host when its first part has a "." or ":", or is localhost, as
+ * the container runtimes read it; anything else is on the default registry, where global.imageRegistry
+ * (a mirror) goes instead.
+ */
+const NAMES_REGISTRY_HOST = /^([^/]*[.:][^/]*|localhost)\//;
+
+/** `repository@digest` when a digest is set, else `repository:tag`; global.imageRegistry in front of a repository that names no registry. */
 export function imageReference(ctx: ModelContext, user: ImageUser): string {
   const image = ctx.values[user].image;
-  return ctx.helper(`${CHART_NAME}.${user}.image`, `The ${user === 'tests' ? 'helm test pods\'' : `${user}'s`} image: repository@digest when a digest is set, else repository:tag.`, () =>
-    ctx.choose({ truthy: `${user}.image.digest` }, `${image.repository}@${image.digest}`, `${image.repository}:${image.tag}`),
-  );
+  const description = `The ${user === 'tests' ? 'helm test pods\'' : `${user}'s`} image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host.`;
+  return ctx.helper(`${CHART_NAME}.${user}.image`, description, () => {
+    const mirrored = { all: [{ truthy: 'global.imageRegistry' }, { not: { matches: [`${user}.image.repository`, NAMES_REGISTRY_HOST] } }] } as const;
+    const repository = ctx.choose(mirrored, `${ctx.values.global.imageRegistry}/${image.repository}`, image.repository);
+    return ctx.choose({ truthy: `${user}.image.digest` }, `${repository}@${image.digest}`, `${repository}:${image.tag}`);
+  });
 }
 
 /** What carries the component label: a component, or the `helm test` pods. */

@@ -1,5 +1,6 @@
-import { writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import fc from 'fast-check';
 import { ConfigError } from '../../src/config/errors';
 import { loadSettings, Settings, validateRelease, validateValues } from '../../src/config/load';
@@ -14,7 +15,7 @@ import { synth, CHART_VERSION } from '../../src/synth';
 import { settingsArbitrary } from './arbitraries';
 import { fieldsNamed, invalidSettingsArbitrary, sameField } from './invalid-arbitraries';
 import { ALLOWED_DIFFERENCES, comparable, helmTemplate, rawTemplate, valuesFile } from './equivalence';
-import { Helm, helms, runHelm } from './helm';
+import { Helm, helmOrThrow, helms, runHelm } from './helm';
 import { find, parseManifests, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
 import { scratchFolder } from './scratch';
@@ -192,6 +193,38 @@ export function helmSuite(major: Helm['major']): void {
       expect(rendered.map((object) => object.kind)).toEqual(expect.arrayContaining(['Ingress', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'Secret', 'Pod']));
       expect(rendered.flatMap((object) => schemaProblems(object))).toEqual([]);
       expect(policyViolations(rendered)).toEqual([]);
+    });
+
+    describe('as a subchart of an umbrella chart', () => {
+      /** A parent chart holding ours, packaged, under `alias` when one is given. */
+      function umbrella(alias?: string): string {
+        const root = join(scratchFolder('umbrella'), 'platform');
+        mkdirSync(join(root, 'charts'), { recursive: true });
+        copyFileSync(tgz, join(root, 'charts', basename(tgz)));
+        const dependency = { name: CHART_NAME, version: CHART_VERSION, ...(alias ? { alias } : {}) };
+        writeFileSync(join(root, 'Chart.yaml'), stringify({ apiVersion: 'v2', name: 'platform', version: '1.0.0', dependencies: [dependency] }));
+        return root;
+      }
+
+      it('renders with no values of its own what the chart renders alone', () => {
+        const rendered = parseManifests(helmOrThrow(helm, ['template', defaults.release.name, umbrella(), '-n', defaults.release.namespace]));
+        expect(comparable(rendered)).toEqual(comparable(helmTemplate(helm, tgz, defaults)));
+      });
+
+      it("renders with values under its alias and the parent's global (a mirror, and keys of other charts) what the raw synth writes for the same settings", () => {
+        const settings = withValues(defaults, (values) => {
+          values.global = { imageRegistry: 'mirror.example.com:5000/hub', otherChart: { replicas: 2 } };
+          values.backend.replicas = 3;
+          values.frontend.image.repository = 'ghcr.io/acme/todo-frontend';
+        });
+        const { global, ...own } = settings.values;
+        const parentValues = valuesFile({ chatbot: own, global });
+        const rendered = parseManifests(helmOrThrow(helm, ['template', settings.release.name, umbrella('chatbot'), '-n', settings.release.namespace, '-f', parentValues, '--skip-tests']));
+        const images = rendered.filter((object) => object.kind === 'Deployment').map((object) => object.spec.template.spec.containers[0].image);
+        // The mirror goes before the repository that names no registry, and only there.
+        expect(images.sort()).toEqual([`mirror.example.com:5000/hub/${defaults.values.backend.image.repository}:${defaults.values.backend.image.tag}`, `ghcr.io/acme/todo-frontend:${defaults.values.frontend.image.tag}`].sort());
+        expect(comparable(rendered)).toEqual(comparable(rawTemplate({ ...settings, values: validateValues(settings.values) })));
+      });
     });
 
     describe('allowed differences, each checked on its own', () => {

@@ -70,7 +70,12 @@ export function invariantViolations(manifests: readonly KubeObject[], settings: 
       check(actual?.initialDelaySeconds === (delay === 0 ? undefined : delay), `${name} ${probe} probe initialDelaySeconds is ${actual?.initialDelaySeconds}`);
     }
     check(container.imagePullPolicy === settingsOf.image.pullPolicy, `${name} pull policy is ${container.imagePullPolicy}`);
-    const expectedImage = settingsOf.image.digest ? `${settingsOf.image.repository}@${settingsOf.image.digest}` : `${settingsOf.image.repository}:${settingsOf.image.tag}`;
+    // A repository names its registry when its first part holds "." or ":" or is localhost; global.imageRegistry goes before the others.
+    const [first, ...rest] = settingsOf.image.repository.split('/');
+    const namesRegistry = rest.length > 0 && (/[.:]/.test(first) || first === 'localhost');
+    const { imageRegistry } = settings.values.global;
+    const repository = imageRegistry && !namesRegistry ? `${imageRegistry}/${settingsOf.image.repository}` : settingsOf.image.repository;
+    const expectedImage = settingsOf.image.digest ? `${repository}@${settingsOf.image.digest}` : `${repository}:${settingsOf.image.tag}`;
     check(container.image === expectedImage, `${name} image is ${container.image}`);
     const replicas = settingsOf.autoscaling.enabled ? undefined : settingsOf.replicas;
     check(deployment.spec.replicas === replicas, `${name} replicas is ${deployment.spec.replicas}`);

@@ -5,9 +5,9 @@
 {{ include "todo-chatbot.fullname" . }}-backend
 {{- end }}
 
-{{/* The backend's image: repository@digest when a digest is set, else repository:tag. */}}
+{{/* The backend's image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host. */}}
 {{- define "todo-chatbot.backend.image" -}}
-{{ if .Values.backend.image.digest }}{{ .Values.backend.image.repository }}@{{ .Values.backend.image.digest }}{{ else }}{{ .Values.backend.image.repository }}:{{ .Values.backend.image.tag }}{{ end }}
+{{ if .Values.backend.image.digest }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.backend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.backend.image.repository }}{{ else }}{{ .Values.backend.image.repository }}{{ end }}@{{ .Values.backend.image.digest }}{{ else }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.backend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.backend.image.repository }}{{ else }}{{ .Values.backend.image.repository }}{{ end }}:{{ .Values.backend.image.tag }}{{ end }}
 {{- end }}
 
 {{/* The labels of the backend's objects: labels and the component. */}}
@@ -42,9 +42,9 @@ app.kubernetes.io/component: backend
 {{ include "todo-chatbot.fullname" . }}-frontend
 {{- end }}
 
-{{/* The frontend's image: repository@digest when a digest is set, else repository:tag. */}}
+{{/* The frontend's image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host. */}}
 {{- define "todo-chatbot.frontend.image" -}}
-{{ if .Values.frontend.image.digest }}{{ .Values.frontend.image.repository }}@{{ .Values.frontend.image.digest }}{{ else }}{{ .Values.frontend.image.repository }}:{{ .Values.frontend.image.tag }}{{ end }}
+{{ if .Values.frontend.image.digest }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.frontend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.frontend.image.repository }}{{ else }}{{ .Values.frontend.image.repository }}{{ end }}@{{ .Values.frontend.image.digest }}{{ else }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.frontend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.frontend.image.repository }}{{ else }}{{ .Values.frontend.image.repository }}{{ end }}:{{ .Values.frontend.image.tag }}{{ end }}
 {{- end }}
 
 {{/* The labels of the frontend's objects: labels and the component. */}}
@@ -96,9 +96,9 @@ app.kubernetes.io/component: test
 app.kubernetes.io/component: test
 {{- end }}
 
-{{/* The helm test pods' image: repository@digest when a digest is set, else repository:tag. */}}
+{{/* The helm test pods' image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host. */}}
 {{- define "todo-chatbot.tests.image" -}}
-{{ if .Values.tests.image.digest }}{{ .Values.tests.image.repository }}@{{ .Values.tests.image.digest }}{{ else }}{{ .Values.tests.image.repository }}:{{ .Values.tests.image.tag }}{{ end }}
+{{ if .Values.tests.image.digest }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.tests.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.tests.image.repository }}{{ else }}{{ .Values.tests.image.repository }}{{ end }}@{{ .Values.tests.image.digest }}{{ else }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.tests.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.tests.image.repository }}{{ else }}{{ .Values.tests.image.repository }}{{ end }}:{{ .Values.tests.image.tag }}{{ end }}
 {{- end }}
 
 {{/* A CPU quantity ("500m", "0.5", "2") in millicores, as a float. */}}

@@ -97,6 +97,7 @@ export function helmCondition(condition: Condition, reference: (path: ValuesPath
   if ('truthy' in condition) return reference(condition.truthy);
   if ('equals' in condition) return `eq ${reference(condition.equals[0])} ${JSON.stringify(condition.equals[1])}`;
   if ('greaterThan' in condition) return `gt (int ${reference(condition.greaterThan[0])}) ${condition.greaterThan[1]}`;
+  if ('matches' in condition) return `regexMatch ${JSON.stringify(condition.matches[1].source)} ${reference(condition.matches[0])}`;
   if ('not' in condition) return `not (${part(condition.not)})`;
   const [operator, parts] = 'any' in condition ? ['or', condition.any] : ['and', condition.all];
   return `${operator} ${parts.map((inner) => `(${part(inner)})`).join(' ')}`;
