@@ -156,10 +156,12 @@ describe('values files read as Helm reads them (differential, helm v4 and v3)', 
       { numRuns: RUNS },
     );
     process.stdout.write(`values-reading: ${RUNS} files: ${JSON.stringify(counts)}\n`);
-    // Each kind written ran often enough to matter: at least a tenth of the files for each (a twentieth
-    // for repeated keys, which an earlier refusal often hides). Files that Helm's versions read
+    // Each kind written ran often enough to matter: at least a twentieth of the files for each (a
+    // fortieth for repeated keys, which an earlier refusal often hides). Each kind's share runs at two to
+    // four times that, so a run of 120 files falls below it about once in ten thousand (a tenth and a
+    // twentieth failed about one run in fifty). Files that Helm's versions read
     // differently are counted, not aimed at: what makes them is what this property looks for.
-    for (const [kind, count] of Object.entries(counts)) if (kind !== 'helmsDisagree') expect({ kind, enough: count >= RUNS / (kind === 'repeatedKey' ? 20 : 10) }).toEqual({ kind, enough: true });
+    for (const [kind, count] of Object.entries(counts)) if (kind !== 'helmsDisagree') expect({ kind, enough: count >= RUNS / (kind === 'repeatedKey' ? 40 : 20) }).toEqual({ kind, enough: true });
   });
   it(`render the same objects from ${RENDERED_RUNS} generated files of ConfigMap entries, or all refuse`, () => {
     const counts = { allRefuse: 0, allAccept: 0, helmsDisagree: 0 };
@@ -184,6 +186,6 @@ describe('values files read as Helm reads them (differential, helm v4 and v3)', 
       { numRuns: RENDERED_RUNS },
     );
     process.stdout.write(`values-reading: ${RENDERED_RUNS} files rendered: ${JSON.stringify(counts)}\n`);
-    for (const kind of ['allRefuse', 'allAccept'] as const) expect({ kind, enough: counts[kind] >= RENDERED_RUNS / 10 }).toEqual({ kind, enough: true });
+    for (const kind of ['allRefuse', 'allAccept'] as const) expect({ kind, enough: counts[kind] >= RENDERED_RUNS / 20 }).toEqual({ kind, enough: true });
   });
 });
