@@ -156,6 +156,9 @@ function isEmptyDocument({ contents }: Document.Parsed): boolean {
   return contents === null || (isScalar(contents) && contents.type === 'PLAIN' && contents.source === '' && !contents.tag);
 }
 
+/** The block size at which Helm 4 loses a values file that has no line feed. */
+const HELM_4_BLIND_SIZE = 4096;
+
 export function readValuesFile(file: string): Record<string, unknown> {
   let text: string;
   try {
@@ -163,6 +166,12 @@ export function readValuesFile(file: string): Record<string, unknown> {
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new ConfigError([`${file}: cannot read values file: ${reason}`]);
+  }
+  // Helm 4 (4.1.4 measured) reads a file with no line feed as empty when its size is a multiple of
+  // 4096 bytes, and says nothing; Helm 3 reads it. A JSON file written without a final newline is one.
+  const bytes = Buffer.byteLength(text);
+  if (bytes > 0 && bytes % HELM_4_BLIND_SIZE === 0 && !text.includes('\n')) {
+    throw new ConfigError([`${file}: expected a line break in a file of ${bytes} bytes (Helm 4 reads a values file with none as empty when its size is a multiple of ${HELM_4_BLIND_SIZE}): end it with one`]);
   }
   // go-yaml refuses a file with a character YAML does not count as printable (a control character
   // other than tab and line breaks, DEL, C1 other than NEL), wherever it stands.

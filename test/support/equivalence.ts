@@ -51,10 +51,14 @@ export function comparable(manifests: readonly KubeObject[]): KubeObject[] {
 const scratch = scratchFolder('values');
 let counter = 0;
 
-/** A values file holding `values` (JSON is YAML), as a user would pass with `-f`. */
+/**
+ * A values file holding `values` (JSON is YAML), as a user would pass with `-f`. It ends with a line
+ * break: Helm 4 reads one with none as empty when its size is a multiple of 4096 bytes (the synth
+ * refuses such a file), which one equivalence run in a few hundred wrote.
+ */
 export function valuesFile(values: unknown): string {
   const path = join(scratch, `values-${process.pid}-${counter++}.json`);
-  writeFileSync(path, JSON.stringify(values));
+  writeFileSync(path, `${JSON.stringify(values)}\n`);
   return path;
 }
 

@@ -151,6 +151,18 @@ export function helmSuite(major: Helm['major']): void {
         expect(replicas).toBe(major === 3 ? 2 : 3);
       });
 
+      it('refuses a file of 4096 bytes with no line break, which Helm 4 reads as empty (Helm 3 reads it)', () => {
+        const file = join(scratch, 'no-line-break.json');
+        const start = '{"config":{"corsOrigins":"https://';
+        const end = '.example.com"}}';
+        writeFileSync(file, `${start}${'a'.repeat(4096 - start.length - end.length)}${end}`);
+        expect(() => loadSettings({ valuesFiles: [file] })).toThrow(`${file}: expected a line break in a file of 4096 bytes (Helm 4 reads a values file with none as empty when its size is a multiple of 4096): end it with one`);
+        const corsOrigins = () => find(parseManifests(helmOrThrow(helm, ['template', 'todo-chatbot', chartDir, '-f', file, '--skip-tests'])), 'ConfigMap', 'todo-chatbot-config').data!.CORS_ORIGINS;
+        expect(corsOrigins()).toBe(major === 4 ? defaults.values.config.corsOrigins : `https://${'a'.repeat(4096 - start.length - end.length)}.example.com`);
+        writeFileSync(file, `${start}${'a'.repeat(4096 - start.length - end.length)}${end}\n`);
+        expect(loadSettings({ valuesFiles: [file] }).values.config.corsOrigins).toBe(corsOrigins());
+      });
+
       it('refuses a YAML directive, which Helm 4 cannot read (Helm 3 reads past it)', () => {
         const file = join(scratch, 'directive.yaml');
         writeFileSync(file, '%YAML 1.1\n---\nbackend:\n  replicas: 2\n');
