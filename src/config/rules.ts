@@ -199,7 +199,7 @@ export function differLine(rule: DifferRule): string {
 }
 
 /** A value of `measure` as an amount to compare. */
-export function amountOf(measure: Measure, value: unknown): number {
+function amountOf(measure: Measure, value: unknown): number {
   if (measure === 'cpu') return cpuMillicores(String(value));
   if (measure === 'memory') return memoryBytes(String(value));
   return Number(value);
@@ -407,7 +407,7 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
 ];
 
 /** Whether a setting holds its rule's empty value (a null setting may also be left out). */
-export function isEmptyFor(rule: EmptyWhenRule, value: unknown): boolean {
+function isEmptyFor(rule: EmptyWhenRule, value: unknown): boolean {
   return rule.empty === null ? value === null || value === undefined : value === rule.empty;
 }
 
@@ -428,7 +428,7 @@ function sortedKeys(values: Values, path: ValuesPath): string[] {
 }
 
 /** The names a user-name rule judges, each with the path the message names. Mapping keys in sorted order, as Helm's `range` visits them. */
-export function userNames(rule: UserNameRule, values: Values): [path: string, name: string][] {
+function userNames(rule: UserNameRule, values: Values): [path: string, name: string][] {
   const { names } = rule;
   if ('keysOf' in names) return sortedKeys(values, names.keysOf).map((key) => [`${names.keysOf}.${key}`, key]);
   return (valueAtPath(values, names.list) as Record<string, string>[]).map((item, index) => [`${names.list}[${index}].${names.field}`, item[names.field]]);
