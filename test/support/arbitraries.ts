@@ -85,7 +85,7 @@ function mend(rule: CrossFieldRule, values: Values): void {
       return;
     }
     case 'distinct': {
-      // Each repeat goes: a list item or a key is dropped, a number unset (unset ones are not compared), a name gets a suffix.
+      // Each repeat goes: a list item or a key is dropped, a named setting's value gets a suffix.
       const seen = new Set<string>();
       const repeats = new Set<string>();
       for (const [at, value] of distinctEntries(rule, values)) {
@@ -94,8 +94,7 @@ function mend(rule: CrossFieldRule, values: Values): void {
       }
       for (const source of rule.among) {
         if ('path' in source) {
-          const value = valueAtPath(values, source.path);
-          if (repeats.has(source.path)) setAt(values, path(source.path), typeof value === 'number' ? null : `${value}-${repeats.size}`);
+          if (repeats.has(source.path)) setAt(values, path(source.path), `${valueAtPath(values, source.path)}-${repeats.size}`);
         } else if ('keysOf' in source) {
           const mapping = valueAtPath(values, source.keysOf) as Record<string, unknown>;
           for (const key of Object.keys(mapping)) if (repeats.has(`${source.keysOf}.${key}`)) delete mapping[key];
