@@ -434,6 +434,12 @@ function userNames(rule: UserNameRule, values: Values): [path: string, name: str
   return (valueAtPath(values, names.list) as Record<string, string>[]).map((item, index) => [`${names.list}[${index}].${names.field}`, item[names.field]]);
 }
 
+/** Why a user-name rule refuses `name`, if it does: a name the chart sets comes first. */
+export function userNameRefusal(rule: UserNameRule, name: string): 'reserved' | 'secretLooking' | undefined {
+  if (rule.reserved.includes(name)) return 'reserved';
+  return SECRET_LOOKING_NAME.test(name) ? 'secretLooking' : undefined;
+}
+
 /** One rule's problems with valid-schema values. */
 function ruleProblems(rule: CrossFieldRule, values: Values): string[] {
   switch (rule.kind) {
@@ -456,9 +462,8 @@ function ruleProblems(rule: CrossFieldRule, values: Values): string[] {
     }
     case 'userName':
       return userNames(rule, values).flatMap(([path, name]) => {
-        const lines = userNameLines(rule, { path, got: JSON.stringify(name) });
-        if (rule.reserved.includes(name)) return [lines.reserved];
-        return SECRET_LOOKING_NAME.test(name) ? [lines.secretLooking] : [];
+        const refused = userNameRefusal(rule, name);
+        return refused ? [userNameLines(rule, { path, got: JSON.stringify(name) })[refused]] : [];
       });
     case 'refused': {
       const value = String(valueAtPath(values, rule.path));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
 import { evaluate, valueAtPath } from '../../src/config/conditions';
-import { breaksOrder, CROSS_FIELD_RULES, CrossFieldRule, crossFieldProblems, distinctEntries, SECRET_LOOKING_NAME } from '../../src/config/rules';
+import { breaksOrder, CROSS_FIELD_RULES, CrossFieldRule, crossFieldProblems, distinctEntries, userNameRefusal } from '../../src/config/rules';
 import { releaseSchema, Values } from '../../src/config/schema';
 import { z } from 'zod';
 import { formats, schemaPattern } from '../../src/config/patterns';
@@ -106,7 +106,7 @@ function mend(rule: CrossFieldRule, values: Values): void {
       return;
     }
     case 'userName': {
-      const refused = (name: string) => rule.reserved.includes(name) || SECRET_LOOKING_NAME.test(name);
+      const refused = (name: string) => userNameRefusal(rule, name) !== undefined;
       const { names } = rule;
       if ('keysOf' in names) {
         const mapping = valueAtPath(values, names.keysOf) as Record<string, unknown>;
