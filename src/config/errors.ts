@@ -25,12 +25,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** A key a path names after a dot; any other goes in brackets, quoted (`commonLabels["app.kubernetes.io/name"]`). */
+export const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((text, segment) => {
     if (typeof segment === 'number') return `${text}[${segment}]`;
     const key = String(segment);
-    const plain = /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key);
-    return plain ? (text ? `${text}.${key}` : key) : `${text}[${JSON.stringify(key)}]`;
+    return PLAIN_KEY.test(key) ? (text ? `${text}.${key}` : key) : `${text}[${JSON.stringify(key)}]`;
   }, '');
 }
 
@@ -59,6 +61,9 @@ function range(node: JsonSchema): string {
 export function describeAllowed(schemaNode: JsonSchema): string {
   const node = nonNull(schemaNode);
   const orNull = node !== schemaNode ? ' or null' : '';
+  // A choice of forms says what they are in its description.
+  if (node.anyOf) return `${node.description ?? `one of ${node.anyOf.length} forms`}${orNull}`;
+  if (node.const !== undefined) return `${JSON.stringify(node.const)}${orNull}`;
   if (node.enum) return `one of ${node.enum.map((option) => JSON.stringify(option)).join(', ')}${orNull}`;
   switch (node.type) {
     case 'integer':
@@ -92,6 +97,12 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 /** One clear line per zod issue, worded from the JSON schema so the chart and the CLI agree. */
 export function describeIssues(issues: readonly core.$ZodIssue[], root: JsonSchema, input: unknown, prefix: readonly PropertyKey[] = []): string[] {
   return issues.flatMap((issue) => {
+    // Inside a choice of forms, what one form lacks says little: the line names the choice and its forms.
+    const choice = issue.path.findIndex((_, index) => schemaAt(root, issue.path.slice(0, index + 1))?.anyOf !== undefined);
+    if (choice >= 0) {
+      const at = issue.path.slice(0, choice + 1);
+      return `${formatPath([...prefix, ...at])}: expected ${describeAllowed(schemaAt(root, at) as JsonSchema)}, got ${show(valueAt(input, at))}`;
+    }
     const path = [...prefix, ...issue.path];
     const node = schemaAt(root, issue.path);
     if (issue.code === 'unrecognized_keys') {

@@ -39,8 +39,9 @@ function tidy(node: unknown): void {
 }
 
 function build(): JsonSchema {
-  // draft-7: Helm 3 validates with a draft-7 library and rejects unknown drafts.
-  const schema = z.toJSONSchema(valuesSchema, { target: 'draft-7' }) as JsonSchema;
+  // draft-7: Helm 3 validates with a draft-7 library and rejects unknown drafts. The input's schema:
+  // a key with a default is not required (see `added` in schema.ts).
+  const schema = z.toJSONSchema(valuesSchema, { target: 'draft-7', io: 'input' }) as JsonSchema;
   tidy(schema);
   return schema;
 }
@@ -66,9 +67,16 @@ export function schemaAt(root: JsonSchema, path: readonly PropertyKey[]): JsonSc
   return node;
 }
 
-/** `anyOf: [X, {type: null}]` is how zod writes a nullable X. */
+/** `anyOf: [X, {type: null}]` is how zod writes a nullable X; any other `anyOf` is a choice of forms (`alternatives`) and stays. */
 export function nonNull(node: JsonSchema): JsonSchema {
-  return node.anyOf?.find((option) => option.type !== 'null') ?? node;
+  const others = node.anyOf?.filter((option) => option.type !== 'null');
+  return others?.length === 1 && others.length < (node.anyOf?.length ?? 0) ? others[0] : node;
+}
+
+/** The forms a value may take: an `anyOf`'s options, or the node alone. */
+export function alternatives(node: JsonSchema): JsonSchema[] {
+  const schema = nonNull(node);
+  return schema.anyOf ?? [schema];
 }
 
 /**
@@ -77,6 +85,8 @@ export function nonNull(node: JsonSchema): JsonSchema {
  */
 export function holdsFreeText(schemaNode: JsonSchema): boolean {
   const node = nonNull(schemaNode);
+  if (node.anyOf) return node.anyOf.some(holdsFreeText);
+  if (node.type === 'string' && node.const !== undefined) return false;
   if (node.type === 'string') return !node.enum && (!node.pattern || node.pattern === schemaPattern(formats.freeText.pattern));
   const children = [
     ...Object.values(node.properties ?? {}),

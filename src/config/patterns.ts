@@ -32,6 +32,12 @@ export const formats = {
   // Helm reads values as YAML 1.1, where U+0085, U+2028 and U+2029 break lines (and eat the space before
   // them): refusing them keeps Helm and the raw synth reading the same text.
   freeText: format(/^[^\u0085\u2028\u2029]*$/, 'a string without the line separators U+0085, U+2028 and U+2029'),
+  // A label or annotation key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters.
+  qualifiedName: format(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    'a label or annotation key: an optional DNS subdomain and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+  ),
+  labelValue: format(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'a label value: empty, or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit'),
   backendUrl: format(/^(https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?)?$/, 'empty (derived from the backend Service), or an http(s) URL such as "http://api.example.com:8000"'),
 } as const;
 

@@ -38,17 +38,25 @@ function componentDefaults<Service>({ name, containerPort, service, healthPath: 
     autoscaling: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCPUUtilizationPercentage: 75 },
     podDisruptionBudget: { enabled: false, maxUnavailable: 1 },
     topologySpread: { enabled: false },
+    podLabels: {},
+    podAnnotations: {},
+    nodeSelector: {},
+    tolerations: [],
+    priorityClassName: '',
+    serviceAccount: { annotations: {} },
   };
 }
 
 /** The default profile: images built inside Minikube's Docker daemon, two replicas each. */
 const minikube: Values = {
   global: { imageRegistry: '' },
+  commonLabels: {},
+  commonAnnotations: {},
   backend: componentDefaults({ name: 'backend', containerPort: 8000, service: { type: 'ClusterIP' as const, port: 8000, nodePort: null }, healthPath: '/health' }),
   frontend: {
     ...componentDefaults({ name: 'frontend', containerPort: 3000, service: { type: 'LoadBalancer' as const, port: 80, nodePort: null }, healthPath: '/' }),
     nextCachePath: '/app/.next/cache',
-    ingress: { enabled: false, className: '', host: '', path: '/', tlsSecretName: '' },
+    ingress: { enabled: false, className: '', host: '', path: '/', tlsSecretName: '', annotations: {} },
   },
   config: {
     backendUrl: '',

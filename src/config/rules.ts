@@ -1,6 +1,8 @@
 import { Condition, evaluate, helmTruthy, valueAtPath, ValuesPath } from './conditions';
 import { Component, COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
 import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH } from './environment';
+import { formatPath } from './errors';
+import { CONFIG_CHECKSUM_ANNOTATION, RESERVED_ANNOTATION_KEYS, RESERVED_LABEL_KEYS } from './metadata';
 
 /**
  * Rules that span several fields, so the JSON schema cannot state them; each is something the API
@@ -129,12 +131,17 @@ export interface DistinctRule {
   readonly breaks: Breaks;
 }
 
-/** Names the user chooses (a field of each list item, or a mapping's keys): neither one the chart sets, nor one that looks secret. */
+/**
+ * Names the user chooses (a field of each list item, or a mapping's keys): never one the chart sets,
+ * and, for names of plain-text values (variables, config keys), none that looks secret.
+ */
 export interface UserNameRule {
   readonly kind: 'userName';
   readonly names: { readonly list: ValuesPath; readonly field: 'name' } | { readonly keysOf: ValuesPath };
   readonly noun: 'name' | 'key';
   readonly reserved: readonly string[];
+  /** Whether a secret-looking name is refused: its value would be plain text where a secret does not belong. */
+  readonly refusesSecretLooking: boolean;
   readonly breaks: Breaks;
 }
 
@@ -271,6 +278,7 @@ function componentRules(component: Component): CrossFieldRule[] {
       names: { list: `${component}.extraEnv`, field: 'name' },
       noun: 'name',
       reserved: reservedEnv(component),
+      refusesSecretLooking: true,
       breaks: {
         [`a ${component} variable the model sets`]: (values) => ((values[component].extraEnv = [{ name: reservedEnv(component)[0], value: 'x' }]), `${component}.extraEnv[0].name`),
         [`a secret-looking ${component} variable`]: (values) => ((values[component].extraEnv = [{ name: 'GITHUB_TOKEN', value: 'x' }]), `${component}.extraEnv[0].name`),
@@ -318,13 +326,56 @@ function componentRules(component: Component): CrossFieldRule[] {
   ];
 }
 
+/**
+ * User labels and annotations only add: none names a key the chart sets (a label would change what a
+ * selector matches, or fail to match it), and two settings that reach one object never name the same
+ * key (one would silently hide the other).
+ */
+function ownKeys(keysOf: ValuesPath, reserved: readonly string[], what: string): UserNameRule {
+  return {
+    kind: 'userName',
+    names: { keysOf },
+    noun: 'key',
+    reserved,
+    // Their values are the user's business: Vault's agent-inject-secret-* annotations name secrets and hold none.
+    refusesSecretLooking: false,
+    breaks: { [`${what} the chart sets`]: (values) => ((setAt(values, keysOf, { [reserved[0]]: 'x' })), keyPath(keysOf, reserved[0])) },
+  };
+}
+
+function sharedKeys(common: ValuesPath, own: ValuesPath, because: string): DistinctRule {
+  return {
+    kind: 'distinct',
+    among: [{ keysOf: common }, { keysOf: own }],
+    noun: 'key',
+    because,
+    breaks: { [`${own} naming a key of ${common}`]: (values) => (setAt(values, common, { team: 'a' }), setAt(values, own, { team: 'b' }), keyPath(own, 'team')) },
+  };
+}
+
+function componentMetadataRules(component: Component): CrossFieldRule[] {
+  return [
+    ownKeys(`${component}.podLabels`, RESERVED_LABEL_KEYS, `a ${component} pod label`),
+    sharedKeys('commonLabels', `${component}.podLabels`, `both label the ${component} pods`),
+    ownKeys(`${component}.podAnnotations`, [CONFIG_CHECKSUM_ANNOTATION], `a ${component} pod annotation`),
+    ownKeys(`${component}.serviceAccount.annotations`, RESERVED_ANNOTATION_KEYS, `a ${component} ServiceAccount annotation`),
+    sharedKeys('commonAnnotations', `${component}.serviceAccount.annotations`, `both annotate the ${component}'s ServiceAccount`),
+  ];
+}
+
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   ...COMPONENTS.flatMap(componentRules),
+  ownKeys('commonLabels', RESERVED_LABEL_KEYS, 'a common label'),
+  ownKeys('commonAnnotations', RESERVED_ANNOTATION_KEYS, 'a common annotation'),
+  ...COMPONENTS.flatMap(componentMetadataRules),
+  ownKeys('frontend.ingress.annotations', RESERVED_ANNOTATION_KEYS, 'an Ingress annotation'),
+  sharedKeys('commonAnnotations', 'frontend.ingress.annotations', 'both annotate the Ingress'),
   {
     kind: 'userName',
     names: { keysOf: 'config.extra' },
     noun: 'key',
     reserved: RESERVED_CONFIG_KEYS,
+    refusesSecretLooking: true,
     breaks: {
       'a reserved config key': (values) => ((values.config.extra = { CORS_ORIGINS: '*' }), 'config.extra.CORS_ORIGINS'),
       'a secret-looking config key': (values) => ((values.config.extra = { DB_PASSWORD: 'x' }), 'config.extra.DB_PASSWORD'),
@@ -406,6 +457,13 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   },
 ];
 
+/** Sets the value at a values path: how a rule's `breaks` put a mapping in place. */
+function setAt(values: Values, path: ValuesPath, value: unknown): void {
+  const keys = path.split('.');
+  const parent = (keys.length > 1 ? valueAtPath(values, keys.slice(0, -1).join('.')) : values) as Record<string, unknown>;
+  parent[keys[keys.length - 1]] = value;
+}
+
 /** Whether a setting holds its rule's empty value (a null setting may also be left out). */
 function isEmptyFor(rule: EmptyWhenRule, value: unknown): boolean {
   return rule.empty === null ? value === null || value === undefined : value === rule.empty;
@@ -415,11 +473,16 @@ function isEmptyFor(rule: EmptyWhenRule, value: unknown): boolean {
 export function distinctEntries(rule: DistinctRule, values: Values): [path: string, value: unknown][] {
   const entries = rule.among.flatMap((source): [string, unknown][] => {
     if ('path' in source) return [[source.path, valueAtPath(values, source.path)]];
-    if ('keysOf' in source) return sortedKeys(values, source.keysOf).map((key) => [`${source.keysOf}.${key}`, key]);
+    if ('keysOf' in source) return sortedKeys(values, source.keysOf).map((key) => [keyPath(source.keysOf, key), key]);
     const { list, field } = source;
     return (valueAtPath(values, list) as unknown[]).map((item, index) => [`${list}[${index}]${field ? `.${field}` : ''}`, field ? (item as Record<string, unknown>)[field] : item]);
   });
   return entries.filter(([, value]) => helmTruthy(value));
+}
+
+/** The path of a mapping's entry, as every message names it: `config.extra.KEY`, `commonLabels["app.kubernetes.io/name"]`. */
+export function keyPath(mapping: ValuesPath, key: string): string {
+  return formatPath([...mapping.split('.'), key]);
 }
 
 /** A mapping's keys in the order Helm's `range` visits them: sorted. */
@@ -430,14 +493,14 @@ function sortedKeys(values: Values, path: ValuesPath): string[] {
 /** The names a user-name rule judges, each with the path the message names. Mapping keys in sorted order, as Helm's `range` visits them. */
 function userNames(rule: UserNameRule, values: Values): [path: string, name: string][] {
   const { names } = rule;
-  if ('keysOf' in names) return sortedKeys(values, names.keysOf).map((key) => [`${names.keysOf}.${key}`, key]);
+  if ('keysOf' in names) return sortedKeys(values, names.keysOf).map((key) => [keyPath(names.keysOf, key), key]);
   return (valueAtPath(values, names.list) as Record<string, string>[]).map((item, index) => [`${names.list}[${index}].${names.field}`, item[names.field]]);
 }
 
 /** Why a user-name rule refuses `name`, if it does: a name the chart sets comes first. */
 export function userNameRefusal(rule: UserNameRule, name: string): 'reserved' | 'secretLooking' | undefined {
   if (rule.reserved.includes(name)) return 'reserved';
-  return SECRET_LOOKING_NAME.test(name) ? 'secretLooking' : undefined;
+  return rule.refusesSecretLooking && SECRET_LOOKING_NAME.test(name) ? 'secretLooking' : undefined;
 }
 
 /** One rule's problems with valid-schema values. */

@@ -44,6 +44,61 @@ const probeSchema = z.strictObject({
 
 const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 
+/*
+ * Keys added after release 0.1.0 carry their default in the schema as well as in values.yaml: `helm
+ * upgrade --reuse-values` puts the old release's values in place of the new chart's values.yaml, and
+ * the schema must not then require what the old release never had.
+ */
+const added = <T extends z.ZodType>(schema: T, fallback: z.input<T>) => schema.default(fallback as never);
+
+/** Most entries a labels or annotations mapping takes: two mappings of the longest annotations stay below the API server's 256 KiB for an object's annotations. */
+const MAX_METADATA_ENTRIES = 25;
+
+const labelsSchema = (what: string) =>
+  added(
+    z
+      .record(text(formats.qualifiedName), text(formats.labelValue, 63))
+      .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
+      .meta({ maxProperties: MAX_METADATA_ENTRIES })
+      .describe(what),
+    {},
+  );
+
+const annotationsSchema = (what: string) =>
+  added(
+    z
+      .record(text(formats.qualifiedName), freeText())
+      .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
+      .meta({ maxProperties: MAX_METADATA_ENTRIES })
+      .describe(what),
+    {},
+  );
+
+const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+
+/**
+ * A toleration, in the forms the API server takes: `Exists` matches any value of `key` (or, with no
+ * key, every taint), `Equal` one value; `tolerationSeconds` only with effect `NoExecute`.
+ */
+const tolerationSchema = z
+  .union(
+    [
+      z.strictObject({ key: text(formats.qualifiedName).optional(), operator: z.literal('Exists'), effect: z.enum(taintEffects).optional() }),
+      z.strictObject({ key: text(formats.qualifiedName).optional(), operator: z.literal('Exists'), effect: z.literal('NoExecute'), tolerationSeconds: int(0, 86400 * 365) }),
+      z.strictObject({ key: text(formats.qualifiedName), operator: z.literal('Equal').optional(), value: text(formats.labelValue, 63).optional(), effect: z.enum(taintEffects).optional() }),
+      z.strictObject({
+        key: text(formats.qualifiedName),
+        operator: z.literal('Equal').optional(),
+        value: text(formats.labelValue, 63).optional(),
+        effect: z.literal('NoExecute'),
+        tolerationSeconds: int(0, 86400 * 365),
+      }),
+    ],
+  )
+  .describe(
+    'a toleration: {key, operator: Exists, effect} (without a key: every taint) or {key, operator: Equal (the default), value, effect}; effect NoSchedule, PreferNoSchedule, NoExecute or left out (every effect); tolerationSeconds (at most a year) only with effect NoExecute',
+  );
+
 const envVarSchema = z.strictObject({
   name: text(formats.envName, 253).describe('Variable name.'),
   // Not empty: the API server drops an empty value, and every later `kubectl apply` would put it back (found by the control plane tier).
@@ -118,6 +173,26 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
         enabled: z.boolean().describe('Add topology spread constraints across nodes (`kubernetes.io/hostname`) and zones (`topology.kubernetes.io/zone`), both preferred, when there can be more than one pod; a preferred pod anti-affinity on the hostname is always set then.'),
       })
       .describe(`Topology spread of the ${component} pods.`),
+    podLabels: labelsSchema(`More labels for the ${component} pods (with \`commonLabels\`); never part of a selector, and none of the chart's own keys.`),
+    podAnnotations: annotationsSchema(`Annotations for the ${component} pods (Prometheus, Vault or a service mesh read them); not \`checksum/config\`, which the chart sets.`),
+    nodeSelector: added(
+      z
+        .record(text(formats.qualifiedName), text(formats.labelValue, 63))
+        .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
+        .meta({ maxProperties: MAX_METADATA_ENTRIES })
+        .describe(`Node labels a node must have to run the ${component} pods.`),
+      {},
+    ),
+    tolerations: added(z.array(tolerationSchema).max(20).describe(`Taints the ${component} pods tolerate.`), []),
+    priorityClassName: added(text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods; empty: the cluster's default.`), ''),
+    serviceAccount: added(
+      z
+        .strictObject({
+          annotations: annotationsSchema(`Annotations for the ${component}'s ServiceAccount (with \`commonAnnotations\`), such as \`eks.amazonaws.com/role-arn\` (IRSA) or \`iam.gke.io/gcp-service-account\` (Workload Identity).`),
+        })
+        .describe(`The ${component}'s ServiceAccount.`),
+      { annotations: {} },
+    ),
   });
 }
 
@@ -148,13 +223,16 @@ export const valuesSchema = z
   .strictObject({
     global: z
       .looseObject({
-        imageRegistry: text(formats.imageRegistry, 255).describe(
-          'Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.',
+        imageRegistry: added(
+          text(formats.imageRegistry, 255).describe('Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.'),
+          '',
         ),
       })
       .describe(
         "Values an umbrella chart shares with all its subcharts: Helm hands each the parent's `global`. Keys other charts read may be there too; they are ignored.",
       ),
+    commonLabels: labelsSchema("Labels added to every object and pod; never part of a selector, and none of the chart's own keys."),
+    commonAnnotations: annotationsSchema('Annotations added to every object (not to pods: see `<component>.podAnnotations`).'),
     backend: componentSchema('backend', ['ClusterIP']).describe('The FastAPI backend (only reachable inside the cluster).'),
     frontend: componentSchema('frontend', serviceTypes)
       .extend({
@@ -168,6 +246,9 @@ export const valuesSchema = z
             host: text(orEmpty(formats.dnsSubdomain)).describe('Host name to route; empty routes every host.'),
             path: text(formats.httpPath, 1024).describe('Path prefix to route.'),
             tlsSecretName: text(orEmpty(formats.dnsSubdomain)).describe('Secret with the TLS certificate for `host` (needs a `host`); empty serves plain HTTP.'),
+            annotations: annotationsSchema(
+              'Annotations for the Ingress (with `commonAnnotations`): what the ingress controller or cert-manager reads, such as `cert-manager.io/cluster-issuer`.',
+            ),
           })
           .describe('Optional Ingress for the frontend.'),
       })

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { CONFIG_MAP_ENV } from '../config/environment';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { backendUrl, configMapName, labels } from '../model/helpers';
+import { annotations, backendUrl, configMapName, labels } from '../model/helpers';
 
 export interface AppConfigMapProps {
   readonly ctx: ModelContext;
@@ -24,7 +24,7 @@ export class AppConfigMap extends Construct {
     kubeObject<k8s.KubeConfigMapProps>(this, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: configMapName(ctx), namespace: ctx.release.namespace, labels: labels(ctx) },
+      metadata: { name: configMapName(ctx), namespace: ctx.release.namespace, labels: labels(ctx), ...annotations(ctx) },
       body: { data: this.data },
     });
   }

@@ -4,6 +4,7 @@ import type { Component, ComponentValues } from '../config/schema';
 import type { Condition, ModelContext } from '../model/context';
 import { canonicalCpu, canonicalMemory } from '../config/rules';
 import { PORT_ENV } from '../config/environment';
+import { CONFIG_CHECKSUM_ANNOTATION } from '../config/metadata';
 import { kubeObject, Wire } from '../model/k8s';
 import { CANONICAL_QUANTITY_HELPER, componentMetadata, componentName, configMapName, imageReference, labels, secretName, selectorLabels } from '../model/helpers';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
@@ -114,13 +115,20 @@ export class Deployment extends Construct {
           selector: ownPods,
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: settings.rollingUpdate.maxSurge, maxUnavailable: settings.rollingUpdate.maxUnavailable } },
           template: {
-            metadata: { labels: labels(ctx, component), annotations: { 'checksum/config': props.configChecksum } },
+            metadata: {
+              // The rules keep podLabels and podAnnotations from naming a key the chart sets, so they only add.
+              labels: { ...ctx.merge({}, labels(ctx, component)), ...ctx.merge({}, settings.podLabels) },
+              annotations: { [CONFIG_CHECKSUM_ANNOTATION]: props.configChecksum, ...ctx.merge({}, settings.podAnnotations) },
+            },
             spec: {
               serviceAccountName: componentName(ctx, component),
               automountServiceAccountToken: false,
               // Service links would put every Service's address into the environment; the apps use BACKEND_URL.
               enableServiceLinks: false,
               terminationGracePeriodSeconds: settings.terminationGracePeriodSeconds,
+              ...ctx.when({ truthy: `${component}.priorityClassName` }, { priorityClassName: settings.priorityClassName }),
+              ...ctx.when({ truthy: `${component}.nodeSelector` }, { nodeSelector: settings.nodeSelector }),
+              ...ctx.when({ truthy: `${component}.tolerations` }, { tolerations: settings.tolerations }),
               securityContext: restrictedPodSecurityContext(settings.securityContext),
               containers: [container],
               // Spread replicas over nodes, softly, so a single-node Minikube still runs them all.

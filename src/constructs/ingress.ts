@@ -20,7 +20,7 @@ export class Ingress extends Construct {
       kubeObject<k8s.KubeIngressProps>(this, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: componentMetadata(ctx, 'frontend'),
+        metadata: componentMetadata(ctx, 'frontend', { path: 'frontend.ingress.annotations', entries: ingress.annotations }),
         body: {
           spec: {
             ...ctx.when({ truthy: 'frontend.ingress.className' }, { ingressClassName: ingress.className }),

@@ -3,7 +3,7 @@ import { CONFIG_MAP_ENV } from '../config/environment';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
-import { configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/helpers';
+import { annotations, configMapName, imageReference, labels, secretName, sharedNamespaceName } from '../model/helpers';
 import type { AgentProps } from '../../imports/kagent.dev';
 import type { AppComponent } from './app-component';
 
@@ -49,7 +49,7 @@ export class KagentAgent extends Construct {
       kubeObject<AgentProps>(this, {
         apiVersion: KAGENT_AGENT_API_VERSION,
         kind: 'Agent',
-        metadata: { name: sharedNamespaceName(ctx, 'doctor'), namespace: kagent.namespace, labels: labels(ctx) },
+        metadata: { name: sharedNamespaceName(ctx, 'doctor'), namespace: kagent.namespace, labels: labels(ctx), ...annotations(ctx) },
         body: {
           spec: {
             type: 'Declarative',

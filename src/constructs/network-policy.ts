@@ -2,7 +2,7 @@ import type { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { kubeObject, Wire } from '../model/k8s';
-import { labels, selectorLabels, suffixedName } from '../model/helpers';
+import { annotations, labels, selectorLabels, suffixedName } from '../model/helpers';
 import type { Deployment } from './deployment';
 
 type PolicySpec = Wire<k8s.NetworkPolicySpec>;
@@ -29,7 +29,7 @@ export class NetworkPolicy extends Construct {
         kubeObject<k8s.KubeNetworkPolicyProps>(this, {
           apiVersion: 'networking.k8s.io/v1',
           kind: 'NetworkPolicy',
-          metadata: { name: suffixedName(ctx, suffix), namespace: ctx.release.namespace, labels: forHelmTest ? labels(ctx, 'test') : labels(ctx) },
+          metadata: { name: suffixedName(ctx, suffix), namespace: ctx.release.namespace, labels: forHelmTest ? labels(ctx, 'test') : labels(ctx), ...annotations(ctx) },
           body: { spec },
         }),
       );

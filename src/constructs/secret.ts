@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { ModelContext } from '../model/context';
 import { ConfigError } from '../config/errors';
 import { kubeObject } from '../model/k8s';
-import { labels, secretName } from '../model/helpers';
+import { annotations, labels, secretName } from '../model/helpers';
 import { SECRET_FIELDS, SecretField } from '../config/schema';
 
 /** Secret values for the raw synth, read from the environment (AD-5); the chart takes them from values. */
@@ -33,7 +33,7 @@ export class AppSecret extends Construct {
       kubeObject<k8s.KubeSecretProps>(this, {
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { name: secretName(ctx), namespace: ctx.release.namespace, labels: labels(ctx) },
+        metadata: { name: secretName(ctx), namespace: ctx.release.namespace, labels: labels(ctx), ...annotations(ctx) },
         body: { type: 'Opaque', data: Object.fromEntries(SECRET_FIELDS.map((field) => [keys[field], encoded(field)])) },
       }),
     );

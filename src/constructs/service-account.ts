@@ -13,7 +13,7 @@ export class ServiceAccount extends Construct {
     kubeObject<k8s.KubeServiceAccountProps>(this, {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: componentMetadata(ctx, component),
+      metadata: componentMetadata(ctx, component, { path: `${component}.serviceAccount.annotations`, entries: ctx.values[component].serviceAccount.annotations }),
       body: { automountServiceAccountToken: false },
     });
   }

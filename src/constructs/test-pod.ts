@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { Component } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { kubeObject } from '../model/k8s';
+import { HELM_TEST_ANNOTATIONS } from '../config/metadata';
 import { componentName, imageReference, labels, suffixedName } from '../model/helpers';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 
@@ -35,7 +36,11 @@ export class HelmTestPod extends Construct {
           name: suffixedName(ctx, `test-${target}`),
           namespace: ctx.release.namespace,
           labels: labels(ctx, 'test'),
-          annotations: { 'helm.sh/hook': 'test', 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded' },
+          annotations: {
+            ...ctx.merge({}, ctx.values.commonAnnotations),
+            [HELM_TEST_ANNOTATIONS.hook]: 'test',
+            [HELM_TEST_ANNOTATIONS.deletePolicy]: 'before-hook-creation,hook-succeeded',
+          },
         },
         body: {
           spec: {

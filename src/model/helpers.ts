@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Component } from '../config/schema';
-import type { ModelContext } from './context';
+import { LABEL_KEYS } from '../config/metadata';
+import type { Condition, ModelContext, ValuesPath } from './context';
 
 /*
  * What the chart's `_helpers.tpl` defines: object names, label sets, image references and the
@@ -87,9 +88,15 @@ export function backendUrl(ctx: ModelContext): string {
   );
 }
 
-/** Name, namespace and labels of an object that belongs to one component. */
-export function componentMetadata(ctx: ModelContext, component: Component): { name: string; namespace: string; labels: Record<string, string> } {
-  return { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component) };
+/** An annotations setting of an object's own, by its path and its value. */
+export interface OwnAnnotations {
+  readonly path: ValuesPath;
+  readonly entries: Record<string, string>;
+}
+
+/** Name, namespace, labels and annotations (commonAnnotations and the object's `own`) of an object that belongs to one component. */
+export function componentMetadata(ctx: ModelContext, component: Component, own?: OwnAnnotations): { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> } {
+  return { name: componentName(ctx, component), namespace: ctx.release.namespace, labels: labels(ctx, component), ...annotations(ctx, own) };
 }
 
 /** What runs an image: a component, or the `helm test` pods (their values are under `tests`). */
@@ -127,15 +134,15 @@ function extending(ctx: ModelContext, base: Record<string, string>, more: Record
 /** The labels that select this release's pods: name and instance. */
 function releaseSelectorLabels(ctx: ModelContext): Record<string, string> {
   return ctx.helper(`${CHART_NAME}.selectorLabels`, "The labels that select this release's objects: name and instance.", () => ({
-    'app.kubernetes.io/name': CHART_NAME,
-    'app.kubernetes.io/instance': ctx.release.name,
+    [LABEL_KEYS.name]: CHART_NAME,
+    [LABEL_KEYS.instance]: ctx.release.name,
   }));
 }
 
 /** The labels that select a component's pods: they must never change on a live Deployment. */
 export function selectorLabels(ctx: ModelContext, component: LabelledComponent): Record<string, string> {
   return ctx.helper(`${CHART_NAME}.${component}.selectorLabels`, `The labels that select the ${component} pods: selectorLabels and the component. They must never change on a live Deployment.`, () =>
-    extending(ctx, releaseSelectorLabels(ctx), { 'app.kubernetes.io/component': component }),
+    extending(ctx, releaseSelectorLabels(ctx), { [LABEL_KEYS.component]: component }),
   );
 }
 
@@ -143,17 +150,28 @@ export function selectorLabels(ctx: ModelContext, component: LabelledComponent):
 export function labels(ctx: ModelContext, component?: LabelledComponent): Record<string, string> {
   if (component) {
     return ctx.helper(`${CHART_NAME}.${component}.labels`, `The labels of the ${component}'s objects: labels and the component.`, () =>
-      extending(ctx, labels(ctx), { 'app.kubernetes.io/component': component }),
+      extending(ctx, labels(ctx), { [LABEL_KEYS.component]: component }),
     );
   }
-  return ctx.helper(`${CHART_NAME}.labels`, "The recommended labels of every object: selectorLabels, what it is part of, the app's version, who manages it and, in the chart, the chart.", () =>
-    extending(ctx, releaseSelectorLabels(ctx), {
-      'app.kubernetes.io/part-of': CHART_NAME,
-      'app.kubernetes.io/version': ctx.template(() => APP_VERSION, '.Chart.AppVersion'),
-      'app.kubernetes.io/managed-by': ctx.template(() => 'kubectl', '.Release.Service'),
+  return ctx.helper(`${CHART_NAME}.labels`, "The labels of every object: selectorLabels, what it is part of, the app's version, who manages it, in the chart the chart, and commonLabels.", () => ({
+    ...extending(ctx, releaseSelectorLabels(ctx), {
+      [LABEL_KEYS.partOf]: CHART_NAME,
+      [LABEL_KEYS.version]: ctx.template(() => APP_VERSION, '.Chart.AppVersion'),
+      [LABEL_KEYS.managedBy]: ctx.template(() => 'kubectl', '.Release.Service'),
       ...ctx.chartOnly({
-        'helm.sh/chart': ctx.template(() => '', 'printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-"'),
+        [LABEL_KEYS.chart]: ctx.template(() => '', 'printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-"'),
       }),
     }),
-  );
+    // The rules refuse a common label the chart sets, so these add labels and never replace one.
+    ...ctx.merge({}, ctx.values.commonLabels),
+  }));
+}
+
+/**
+ * An object's annotations: commonAnnotations, then the object's own (a setting, such as the
+ * ServiceAccount's), which the rules keep from naming a common one; none when both are empty.
+ */
+export function annotations(ctx: ModelContext, own?: OwnAnnotations): { annotations?: Record<string, string> } {
+  const set: Condition = own ? { any: [{ truthy: 'commonAnnotations' }, { truthy: own.path }] } : { truthy: 'commonAnnotations' };
+  return ctx.when(set, { annotations: { ...ctx.merge({}, ctx.values.commonAnnotations), ...(own ? ctx.merge({}, own.entries) : {}) } });
 }

@@ -52,12 +52,12 @@ export interface KubeObjectProps<Props> {
  * hashed). `Props` is the matching cdk8s-plus L1 props type, e.g. `k8s.KubeDeploymentProps`.
  */
 export function kubeObject<Props extends object>(scope: Construct, props: KubeObjectProps<Props>): ApiObject {
-  const { labels, ...metadata } = props.metadata;
-  const object = new ApiObject(scope, RESOURCE_ID, { apiVersion: props.apiVersion, kind: props.kind, metadata });
+  const { name, namespace, ...rest } = props.metadata;
+  const object = new ApiObject(scope, RESOURCE_ID, { apiVersion: props.apiVersion, kind: props.kind, metadata: { name, namespace } });
   // The content goes in as JSON patches, which cdk8s applies as given. Its own resolution would copy
-  // labels entry by entry (spelling a chart placeholder out letter by letter) and takes a map key such
-  // as "constructor" for a class instance.
-  if (labels) object.addJsonPatch(JsonPatch.add('/metadata/labels', labels));
+  // labels and annotations entry by entry (spelling a chart placeholder out letter by letter), drop a
+  // field the chart makes conditional, and take a map key such as "constructor" for a class instance.
+  for (const [field, value] of Object.entries(rest)) object.addJsonPatch(JsonPatch.add(`/metadata/${field}`, value));
   for (const [field, value] of Object.entries(props.body)) object.addJsonPatch(JsonPatch.add(`/${field}`, value));
   return object;
 }

@@ -17,12 +17,18 @@ const freeText = (maxLength: number) =>
 /** One arbitrary per pattern and bound: fast-check takes milliseconds to build each from its regular expression. */
 const patternedBy = new Map<string, fc.Arbitrary<string>>();
 
+/** Words YAML 1.1 (kubectl, and Helm's toYaml) reads as no string: where a format lets one through, it must stay a string. */
+const YAML_KEYWORDS = ['yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'False', 'null', '1', '012', '0x1F', '1e3', '1.0', '1_000', '1-2', '.inf', '.NaN', '2026-12-04'];
+
 function patterned(node: JsonSchema): fc.Arbitrary<string> {
   const max = node.maxLength ?? 253;
   const key = `${max}\0${node.pattern ?? ''}`;
   let arbitrary = patternedBy.get(key);
   if (!arbitrary) {
-    arbitrary = fc.stringMatching(new RegExp(node.pattern ?? '')).filter((text) => text.length <= max);
+    const pattern = new RegExp(node.pattern ?? '');
+    const matching = fc.stringMatching(pattern).filter((text) => text.length <= max);
+    const keywords = YAML_KEYWORDS.filter((word) => pattern.test(word) && word.length <= max);
+    arbitrary = keywords.length > 0 ? fc.oneof({ weight: 4, arbitrary: matching }, { weight: 1, arbitrary: fc.constantFrom(...keywords) }) : matching;
     patternedBy.set(key, arbitrary);
   }
   return arbitrary;
@@ -32,6 +38,8 @@ function patterned(node: JsonSchema): fc.Arbitrary<string> {
 export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
   const node = nonNull(schemaNode);
   const value = ((): fc.Arbitrary<unknown> => {
+    if (node.anyOf) return fc.oneof(...node.anyOf.map(fromSchema));
+    if (node.const !== undefined) return fc.constant(node.const);
     if (node.enum) return fc.constantFrom(...node.enum);
     switch (node.type) {
       case 'integer':
@@ -48,7 +56,8 @@ export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
       default:
         if (node.properties) {
           return fc.record(Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fromSchema(child)])), {
-            requiredKeys: node.required ?? [],
+            // A key with a default is left out only by an earlier release's values (--reuse-values): the settings always have it.
+            requiredKeys: Object.keys(node.properties).filter((key) => node.required?.includes(key) || node.properties?.[key].default !== undefined),
             noNullPrototype: true,
           });
         }

@@ -196,7 +196,7 @@ export function helmSuite(major: Helm['major']): void {
 
     it.each(PROFILE_NAMES)('renders schema-valid objects that pass every policy rule, helm test pods included (%s, all features on)', (profile) => {
       const settings = withValues(loadSettings({ profile }), (values) => {
-        values.frontend.ingress = { enabled: true, className: 'nginx', host: 'todo.example.com', path: '/', tlsSecretName: 'todo-tls' };
+        values.frontend.ingress = { enabled: true, className: 'nginx', host: 'todo.example.com', path: '/', tlsSecretName: 'todo-tls', annotations: {} };
         values.backend.autoscaling.enabled = true;
         values.networkPolicy.enabled = true;
         values.secret = { ...values.secret, create: true, values: { databaseUrl: 'postgres://x', openaiApiKey: 'sk-x', betterAuthSecret: 'y' } };

@@ -77,9 +77,9 @@ export function sameField(a: string, b: string): boolean {
  */
 export function fieldsNamed(stderr: string): string[] {
   return [
-    ...[...stderr.matchAll(/^(?:error: )?([A-Za-z][\w.[\]"-]*): /gm)].map(([, path]) => path),
+    ...[...stderr.matchAll(/^(?:error: )?([A-Za-z][\w.[\]"/-]*): /gm)].map(([, path]) => path),
     ...[...stderr.matchAll(/^\s*- ([A-Za-z][\w.]*): /gm)].map(([, path]) => path),
     ...[...stderr.matchAll(/at '(\/[^']*)'/g)].map(([, path]) => path),
-    ...[...stderr.matchAll(new RegExp(`execution error at \\(${CHART_NAME}/${VALIDATE_TEMPLATE}:[^)]*\\): ([\\w.[\\]"-]+): `, 'g'))].map(([, path]) => path),
+    ...[...stderr.matchAll(new RegExp(`execution error at \\(${CHART_NAME}/${VALIDATE_TEMPLATE}:[^)]*\\): ([\\w.[\\]"/-]+): `, 'g'))].map(([, path]) => path),
   ].filter((path) => !['Error', 'todo-chatbot'].includes(path));
 }

@@ -64,13 +64,16 @@ app.kubernetes.io/component: frontend
 {{ .Release.Name | trunc 63 | trimSuffix "-" }}
 {{- end }}
 
-{{/* The recommended labels of every object: selectorLabels, what it is part of, the app's version, who manages it and, in the chart, the chart. */}}
+{{/* The labels of every object: selectorLabels, what it is part of, the app's version, who manages it, in the chart the chart, and commonLabels. */}}
 {{- define "todo-chatbot.labels" -}}
 {{ include "todo-chatbot.selectorLabels" . }}
 app.kubernetes.io/part-of: todo-chatbot
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
+{{- with .Values.commonLabels }}
+{{- toYaml . | nindent 0 }}
+{{- end }}
 {{- end }}
 
 {{/* The Secret the pods read: secret.existingSecret when set, else the one the chart creates, <fullname>-secrets. */}}
@@ -156,6 +159,12 @@ app.kubernetes.io/component: test
 {{- if kindIs "string" . -}}{{- printf "%q" . -}}{{- else if kindIs "invalid" . -}}null{{- else -}}{{- printf "%d" (int .) -}}{{- end -}}
 {{- end }}
 
+{{/* (list mapping key): the path of a mapping's entry as the synth's lines name it, mapping.key for a plain key, else mapping["key"]. */}}
+{{- define "todo-chatbot.keyPath" -}}
+{{- $key := index . 1 -}}
+{{- if regexMatch "^[A-Za-z_][A-Za-z0-9_-]*$" $key -}}{{- printf "%s.%s" (index . 0) $key -}}{{- else -}}{{- printf "%s[%q]" (index . 0) $key -}}{{- end -}}
+{{- end }}
+
 {{/* Fails with the synth's line for the first setting the synth refuses: the release, the secret values' patterns, then the rules between settings. */}}
 {{- define "todo-chatbot.validate" -}}
 {{- if or (not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" .Release.Name)) (gt (len .Release.Name) 53) -}}
@@ -200,7 +209,7 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- $entries := list -}}
 {{- range $key, $_ := .Values.config.extra -}}
-{{- $entries = append $entries (list (printf "config.extra.%s" $key) $key) -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "config.extra" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $item := .Values.backend.extraEnv -}}
 {{- $entries = append $entries (list (printf "backend.extraEnv[%d].name" $index) $item.name) -}}
@@ -248,7 +257,7 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- $entries := list -}}
 {{- range $key, $_ := .Values.config.extra -}}
-{{- $entries = append $entries (list (printf "config.extra.%s" $key) $key) -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "config.extra" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $item := .Values.frontend.extraEnv -}}
 {{- $entries = append $entries (list (printf "frontend.extraEnv[%d].name" $index) $item.name) -}}
@@ -269,11 +278,126 @@ app.kubernetes.io/component: test
 {{- if and (eq .Values.frontend.service.type "ClusterIP") (not (kindIs "invalid" .Values.frontend.service.nodePort)) -}}
 {{- fail (printf "frontend.service.nodePort: expected null when frontend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %s" (include "todo-chatbot.shown" .Values.frontend.service.nodePort)) -}}
 {{- end -}}
+{{- range $name, $_ := .Values.commonLabels -}}
+{{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
+{{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "commonLabels" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.commonAnnotations -}}
+{{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
+{{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "commonAnnotations" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.backend.podLabels -}}
+{{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
+{{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "backend.podLabels" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.commonLabels -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonLabels" $key)) $key) -}}
+{{- end -}}
+{{- range $key, $_ := .Values.backend.podLabels -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "backend.podLabels" $key)) $key) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a key other than %s's (both label the backend pods), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.backend.podAnnotations -}}
+{{- if has $name (list "checksum/config") -}}
+{{- fail (printf "%s: expected a key other than checksum/config (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "backend.podAnnotations" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.backend.serviceAccount.annotations -}}
+{{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
+{{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "backend.serviceAccount.annotations" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.commonAnnotations -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonAnnotations" $key)) $key) -}}
+{{- end -}}
+{{- range $key, $_ := .Values.backend.serviceAccount.annotations -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "backend.serviceAccount.annotations" $key)) $key) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a key other than %s's (both annotate the backend's ServiceAccount), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.frontend.podLabels -}}
+{{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
+{{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.podLabels" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.commonLabels -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonLabels" $key)) $key) -}}
+{{- end -}}
+{{- range $key, $_ := .Values.frontend.podLabels -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "frontend.podLabels" $key)) $key) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a key other than %s's (both label the frontend pods), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.frontend.podAnnotations -}}
+{{- if has $name (list "checksum/config") -}}
+{{- fail (printf "%s: expected a key other than checksum/config (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.podAnnotations" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.frontend.serviceAccount.annotations -}}
+{{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
+{{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.serviceAccount.annotations" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.commonAnnotations -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonAnnotations" $key)) $key) -}}
+{{- end -}}
+{{- range $key, $_ := .Values.frontend.serviceAccount.annotations -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "frontend.serviceAccount.annotations" $key)) $key) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a key other than %s's (both annotate the frontend's ServiceAccount), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $_ := .Values.frontend.ingress.annotations -}}
+{{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
+{{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.ingress.annotations" $name)) $name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $key, $_ := .Values.commonAnnotations -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonAnnotations" $key)) $key) -}}
+{{- end -}}
+{{- range $key, $_ := .Values.frontend.ingress.annotations -}}
+{{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "frontend.ingress.annotations" $key)) $key) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a key other than %s's (both annotate the Ingress), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $name, $_ := .Values.config.extra -}}
 {{- if has $name (list "PORT" "DATABASE_URL" "OPENAI_API_KEY" "BETTER_AUTH_SECRET" "BACKEND_URL" "CORS_ORIGINS" "LOG_LEVEL" "HOSTNAME" "NEXT_TELEMETRY_DISABLED") -}}
-{{- fail (printf "config.extra.%s: expected a key other than PORT, DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL, HOSTNAME, NEXT_TELEMETRY_DISABLED (set by the chart), got %q" $name $name) -}}
+{{- fail (printf "%s: expected a key other than PORT, DATABASE_URL, OPENAI_API_KEY, BETTER_AUTH_SECRET, BACKEND_URL, CORS_ORIGINS, LOG_LEVEL, HOSTNAME, NEXT_TELEMETRY_DISABLED (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "config.extra" $name)) $name) -}}
 {{- else if regexMatch "(?i)secret|password|passwd|token|api_?key|private_?key|credential" $name -}}
-{{- fail (printf "config.extra.%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" $name $name) -}}
+{{- fail (printf "%s: expected a key that does not look secret (put secrets in the Secret, AD-5), got %q" (include "todo-chatbot.keyPath" (list "config.extra" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}

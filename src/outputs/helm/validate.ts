@@ -16,7 +16,7 @@ import {
   userNameLines,
 } from '../../config/rules';
 import { RELEASE_RULES, releaseProblemLine } from '../../config/schema';
-import { describeAllowed, oneLine, withheld } from '../../config/errors';
+import { describeAllowed, oneLine, PLAIN_KEY, withheld } from '../../config/errors';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/helpers';
 import { helmCondition, helperComment } from './chart-context';
@@ -28,6 +28,10 @@ const CPU_HELPER = `${CHART_NAME}.cpuMillicores`;
 const MEMORY_HELPER = `${CHART_NAME}.memoryBytes`;
 const WHOLE_SUFFIX_HELPER = `${CHART_NAME}.largestWholeSuffix`;
 const SHOWN_HELPER = `${CHART_NAME}.shown`;
+const KEY_PATH_HELPER = `${CHART_NAME}.keyPath`;
+
+/** `(list mapping key)` as keyPath in src/config/rules.ts writes it: Go's %q quotes a key as JSON does (keys are printable ASCII). */
+const keyPathOf = (mapping: string, key: string) => `(include "${KEY_PATH_HELPER}" (list "${mapping}" ${key}))`;
 
 // Go's RE2 spells JavaScript's `i` flag as a `(?i)` prefix.
 const GO_SECRET_LOOKING_NAME = `(?i)${SECRET_LOOKING_NAME.source}`;
@@ -200,7 +204,7 @@ function ruleCheck(rule: CrossFieldRule): string {
       const collect = (source: DistinctSource) => {
         const add = (path: string, value: string) => `{{- $entries = append $entries (list ${path} ${value}) -}}`;
         if ('path' in source) return add(JSON.stringify(source.path), setting(source.path));
-        if ('keysOf' in source) return `{{- range $key, $_ := ${setting(source.keysOf)} -}}\n${add(`(printf "${source.keysOf}.%s" $key)`, '$key')}\n{{- end -}}`;
+        if ('keysOf' in source) return `{{- range $key, $_ := ${setting(source.keysOf)} -}}\n${add(keyPathOf(source.keysOf, '$key'), '$key')}\n{{- end -}}`;
         const field = source.field ? `.${source.field}` : '';
         return `{{- range $index, $item := ${setting(source.list)} -}}\n${add(`(printf "${source.list}[%d]${field}" $index)`, `$item${field}`)}\n{{- end -}}`;
       };
@@ -223,16 +227,15 @@ function ruleCheck(rule: CrossFieldRule): string {
       const { names } = rule;
       const [range, name, path] =
         'keysOf' in names
-          ? [`{{- range $name, $_ := ${setting(names.keysOf)} -}}`, '$name', (slot: string) => `${names.keysOf}.${slot}`]
+          ? [`{{- range $name, $_ := ${setting(names.keysOf)} -}}`, '$name', (slot: string) => slot]
           : [`{{- range $index, $item := ${setting(names.list)} -}}`, `$item.${names.field}`, (slot: string) => `${names.list}[${slot}].${names.field}`];
-      const where: readonly [string, string] = 'keysOf' in names ? ['%s', '$name'] : ['%d', '$index'];
+      const where: readonly [string, string] = 'keysOf' in names ? ['%s', keyPathOf(names.keysOf, '$name')] : ['%d', '$index'];
       const fail = (which: 'reserved' | 'secretLooking') => failWith({ where, got: ['%q', name] }, ({ where: slot, got }) => userNameLines(rule, { path: path(slot), got })[which]);
       return [
         range,
         `{{- if has ${name} (list ${rule.reserved.map((reserved) => JSON.stringify(reserved)).join(' ')}) -}}`,
         fail('reserved'),
-        `{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} ${name} -}}`,
-        fail('secretLooking'),
+        ...(rule.refusesSecretLooking ? [`{{- else if regexMatch ${JSON.stringify(GO_SECRET_LOOKING_NAME)} ${name} -}}`, fail('secretLooking')] : []),
         '{{- end -}}',
         '{{- end -}}',
       ].join('\n');
@@ -254,6 +257,12 @@ export function validateHelper(): string {
 ${helperComment("A string, a whole number or null as the synth's error lines show it.")}
 {{- define "${SHOWN_HELPER}" -}}
 {{- if kindIs "string" . -}}{{- printf "%q" . -}}{{- else if kindIs "invalid" . -}}null{{- else -}}{{- printf "%d" (int .) -}}{{- end -}}
+{{- end }}
+
+${helperComment("(list mapping key): the path of a mapping's entry as the synth's lines name it, mapping.key for a plain key, else mapping[\"key\"].")}
+{{- define "${KEY_PATH_HELPER}" -}}
+{{- $key := index . 1 -}}
+{{- if regexMatch ${JSON.stringify(PLAIN_KEY.source)} $key -}}{{- printf "%s.%s" (index . 0) $key -}}{{- else -}}{{- printf "%s[%q]" (index . 0) $key -}}{{- end -}}
 {{- end }}
 
 ${helperComment('Fails with the synth\'s line for the first setting the synth refuses: the release, the secret values\' patterns, then the rules between settings.')}
