@@ -183,8 +183,17 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
         .describe(`Node labels a node must have to run the ${component} pods.`),
       {},
     ),
-    tolerations: added(z.array(tolerationSchema).max(20).describe(`Taints the ${component} pods tolerate.`), []),
-    priorityClassName: added(text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods; empty: the cluster's default.`), ''),
+    tolerations: added(
+      z
+        .array(tolerationSchema)
+        .max(20)
+        .describe(`Taints the ${component} pods tolerate, each \`{key, operator, value, effect}\` as in a pod spec, such as \`{key: dedicated, operator: Equal, value: chat, effect: NoSchedule}\`.`),
+      [],
+    ),
+    priorityClassName: added(
+      text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods, which must exist in the cluster (else no pod is created); empty: the cluster's default.`),
+      '',
+    ),
     serviceAccount: added(
       z
         .strictObject({

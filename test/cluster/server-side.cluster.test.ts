@@ -5,6 +5,7 @@ import { synthObjects } from '../../src/outputs/raw';
 import { yamlStream } from '../../src/outputs/yaml';
 import { settingsArbitrary } from '../support/arbitraries';
 import { valuesFile } from '../support/equivalence';
+import { fieldsNamed, sameField } from '../support/invalid-arbitraries';
 import { changesOfAnotherApply, HELMS, helm, installKagentCrd, kubectl, Run, synthCommand, uninstallKagentCrd } from './support/commands';
 
 /** Random valid settings applied with --dry-run=server (SWEEP_RUNS=500 for a longer hunt). */
@@ -95,7 +96,45 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     ['an Ingress path with "//"', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, path: '/app//v1' }; }, /paths\[0\]\.path: Invalid value: "\/app\/\/v1": must not contain '\/\/'/],
     ['an Ingress path ending in "/.."', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, path: '/app/..' }; }, /(cannot|must not) end with '\/\.\.'/],
     ['the Next.js cache on the tmp volume (two mounts on one path)', (values) => { values.frontend.nextCachePath = '/tmp'; }, /mountPath: Invalid value: "\/tmp": must be unique/],
+    ['a pod label that replaces the component label the selector matches', (values) => { values.backend.podLabels = { 'app.kubernetes.io/component': 'other' }; }, /`selector` does not match template `labels`/],
   ];
+
+  /**
+   * Settings the API server refuses that the schema already refuses: the chart refuses them through
+   * `values.schema.json` (Helm's own words, naming the field), the synth with its line.
+   */
+  const REFUSED_BY_THE_SCHEMA_TOO: [string, (values: Settings['values']) => void, RegExp][] = [
+    ['a toleration of a value with operator Exists', (values) => { values.backend.tolerations = [{ key: 'dedicated', operator: 'Exists', value: 'x' } as never]; }, /value must be empty when `operator` is 'Exists'/],
+    ['a toleration with no key and operator Equal', (values) => { values.backend.tolerations = [{ operator: 'Equal', value: 'x' } as never]; }, /operator must be Exists when `key` is empty/],
+    ['tolerationSeconds with an effect other than NoExecute', (values) => { values.frontend.tolerations = [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 } as never]; }, /effect must be 'NoExecute' when `tolerationSeconds` is set/],
+    ['a node selector value longer than a label value', (values) => { values.frontend.nodeSelector = { zone: 'z'.repeat(64) }; }, /must be no more than 63 characters/],
+    ['an annotation key with a space', (values) => { values.commonAnnotations = { 'not a key': 'x' }; }, /metadata\.annotations: Invalid value: "not a key"/],
+    ['a label key with two slashes', (values) => { values.commonLabels = { 'a/b/c': 'x' }; }, /metadata\.labels: Invalid value: "a\/b\/c"/],
+  ];
+
+  describe.each(REFUSED_BY_THE_SCHEMA_TOO)('%s', (_name, change, apiMessage) => {
+    const settings = withValues(change);
+    let synthLines: readonly string[] = [];
+    try {
+      validateValues(settings.values);
+    } catch (error) {
+      synthLines = (error as ConfigError).problems;
+    }
+
+    it('is refused by the API server', () => {
+      const result = serverDryRun(synthObjects(settings), createdNamespaces);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toMatch(apiMessage);
+    });
+
+    it.each(HELMS.map((which) => [which.major, which] as const))('is refused by the synth and by the chart, both naming the field (helm v%i)', (_major, which) => {
+      expect(synthLines).toHaveLength(1);
+      const field = synthLines[0].split(': ')[0];
+      const rendered = helm(which, ['template', 'todo-chatbot', tgz, '-f', valuesFile(settings.values)]);
+      expect(rendered.status).not.toBe(0);
+      expect(fieldsNamed(rendered.stderr).some((named) => sameField(named, field))).toBe(true);
+    });
+  });
 
   describe.each(REFUSED_BY_THE_API_SERVER)('%s', (_name, change, apiMessage) => {
     const settings = withValues(change);
@@ -113,7 +152,7 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     });
 
     it('is refused by the synth first, with one line naming the field', () => {
-      expect(synthLine).toMatch(/^(backend|frontend)\.[\w.]+: expected /);
+      expect(synthLine).toMatch(/^(backend|frontend)\.[\w.[\]"/-]+: expected /);
     });
 
     it.each(HELMS.map((which) => [which.major, which] as const))('is refused by the chart with the synth\'s line (helm v%i)', (_major, which) => {
