@@ -21,7 +21,7 @@ function withoutEscapeHatches(values: Values): Values {
   plain.commonLabels = {};
   plain.commonAnnotations = {};
   for (const component of COMPONENTS) {
-    Object.assign(plain[component], { podLabels: {}, podAnnotations: {}, nodeSelector: {}, tolerations: [], priorityClassName: '', serviceAccount: { annotations: {} } });
+    Object.assign(plain[component], { podLabels: {}, podAnnotations: {}, nodeSelector: {}, tolerations: [], affinity: {}, priorityClassName: '', serviceAccount: { annotations: {} } });
   }
   plain.frontend.ingress.annotations = {};
   return plain;
@@ -29,11 +29,12 @@ function withoutEscapeHatches(values: Values): Values {
 
 const objects = (settings: Settings, values: Values) => synthObjects({ ...settings, values }, values.secret.values);
 
-/** What selects pods or objects, wherever it is in an object (a Deployment's, a policy's, an anti-affinity's). */
+/** What selects pods or objects, wherever it is in an object (a Deployment's, a policy's, a spread constraint's). */
 const SELECTOR_KEYS = new Set(['selector', 'podSelector', 'labelSelector', 'namespaceSelector']);
 
+/** The selectors the chart writes; a pod's affinity may be the user's own, and is judged on its own. */
 function selectors(node: unknown, path = ''): [string, unknown][] {
-  if (typeof node !== 'object' || node === null) return [];
+  if (typeof node !== 'object' || node === null || path.endsWith('.spec.affinity')) return [];
   return Object.entries(node).flatMap(([key, value]) => [
     ...(SELECTOR_KEYS.has(key) ? [[`${path}.${key}`, value] as [string, unknown]] : []),
     ...selectors(value, `${path}.${key}`),
@@ -53,10 +54,12 @@ function ownAnnotations(object: KubeObject, values: Values): Record<string, stri
 }
 
 describe('escape hatches, against the same settings without them (fast-check)', () => {
-  it('add the labels and annotations they name to every object and pod template, change no selector, and set the scheduling fields as given', () => {
+  it('add the labels and annotations they name to every object and pod template, change no selector, and set the scheduling fields as given (a user\'s affinity replaces ours)', () => {
+    let affinitySet = false;
     fc.assert(
       fc.property(settingsArbitrary, (settings) => {
         const { values } = settings;
+        affinitySet ||= COMPONENTS.some((component) => Object.keys(values[component].affinity).length > 0);
         const plain = new Map(objects(settings, withoutEscapeHatches(values)).map((object) => [id(object), object]));
         const rendered = objects(settings, values);
         expect(rendered.map(id)).toEqual([...plain.keys()]);
@@ -70,19 +73,22 @@ describe('escape hatches, against the same settings without them (fast-check)', 
           if (!template) continue;
           const component = componentOf(object);
           const settingsOf = values[component];
-          const { podLabels, podAnnotations, nodeSelector, tolerations, priorityClassName } = settingsOf;
+          const { podLabels, podAnnotations, nodeSelector, tolerations, affinity, priorityClassName } = settingsOf;
           expect(template.metadata.labels).toEqual({ ...before.spec.template.metadata.labels, ...values.commonLabels, ...podLabels });
           // The checksum is of the whole ConfigMap, its labels and annotations too: compared apart from it.
           const { [CONFIG_CHECKSUM_ANNOTATION]: checksum, ...shownAnnotations } = template.metadata.annotations;
           expect(checksum).toMatch(/^[0-9a-f]{64}$/);
           expect(shownAnnotations).toEqual(podAnnotations);
-          const { nodeSelector: shownSelector, tolerations: shownTolerations, priorityClassName: shownClass, ...rest } = template.spec;
-          const { nodeSelector: _n, tolerations: _t, priorityClassName: _p, ...restBefore } = before.spec.template.spec;
+          const { nodeSelector: shownSelector, tolerations: shownTolerations, affinity: shownAffinity, priorityClassName: shownClass, ...rest } = template.spec;
+          const { affinity: ours, ...restBefore } = before.spec.template.spec;
           expect(rest).toEqual(restBefore);
           expect({ nodeSelector: shownSelector ?? {}, tolerations: shownTolerations ?? [], priorityClassName: shownClass ?? '' }).toEqual({ nodeSelector, tolerations, priorityClassName });
+          // The user's affinity replaces ours whole.
+          expect(shownAffinity).toEqual(Object.keys(affinity).length > 0 ? affinity : ours);
         }
       }),
       { numRuns: RUNS },
     );
+    expect(affinitySet).toBe(true);
   });
 });

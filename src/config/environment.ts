@@ -9,6 +9,15 @@ import { Component, COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField 
 /** Where each container gets a writable folder for temporary files (an emptyDir: the root filesystem is read-only). */
 export const TMP_PATH = '/tmp';
 
+/** The emptyDir volumes the model gives a component's container for the folders it writes to (its root filesystem is read-only). */
+export const WRITABLE_VOLUMES = { tmp: 'tmp', nextCache: 'next-cache' } as const;
+
+/** Each component's writable volumes by name: what `<component>.extraVolumes` may not name. */
+export const COMPONENT_VOLUMES: Readonly<Record<Component, readonly string[]>> = {
+  backend: [WRITABLE_VOLUMES.tmp],
+  frontend: [WRITABLE_VOLUMES.tmp, WRITABLE_VOLUMES.nextCache],
+};
+
 /** The variable each container's port is announced in; its probes and Service use that port. */
 export const PORT_ENV = 'PORT';
 

@@ -17,6 +17,7 @@ export interface JsonSchema {
   maximum?: number;
   minLength?: number;
   maxLength?: number;
+  minProperties?: number;
   maxProperties?: number;
   minItems?: number;
   maxItems?: number;
@@ -52,6 +53,16 @@ let cached: JsonSchema | undefined;
 export function valuesJsonSchema(): JsonSchema {
   cached ??= build();
   return cached;
+}
+
+/**
+ * The keyword that marks a Kubernetes type the pods take as it is (`x-kubernetes-type`: its OpenAPI
+ * name): one setting, however many fields it has, for the chart (which writes it whole) and the docs.
+ */
+export const KUBERNETES_TYPE = 'x-kubernetes-type';
+
+export function isKubernetesType(node: JsonSchema): boolean {
+  return nonNull(node)[KUBERNETES_TYPE] !== undefined;
 }
 
 /** The sub-schema that governs the value at `path`, or undefined past the schema's reach. */
@@ -99,6 +110,6 @@ export function holdsFreeText(schemaNode: JsonSchema): boolean {
 /** Every setting of a schema: the leaves below its fixed mappings, each with the keys that lead to it. */
 export function schemaLeaves(schema: JsonSchema, path: readonly string[] = []): { path: string[]; node: JsonSchema }[] {
   const node = nonNull(schema);
-  if (node.type === 'object' && node.properties) return Object.entries(node.properties).flatMap(([key, child]) => schemaLeaves(child, [...path, key]));
+  if (node.type === 'object' && node.properties && !isKubernetesType(node)) return Object.entries(node.properties).flatMap(([key, child]) => schemaLeaves(child, [...path, key]));
   return [{ path: [...path], node: schema }];
 }

@@ -38,6 +38,10 @@ export const formats = {
     'a label or annotation key: an optional DNS subdomain and "/", then at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
   ),
   labelValue: format(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'a label value: empty, or at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit'),
+  // Folders below a volume's root: no "." or ".." part, no leading or trailing "/".
+  relativePath: format(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, 'a relative path such as "certs/ca.crt": letters, digits, "-", "_" and ".", no part starting with "."'),
+  mountPath: format(/^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/, 'an absolute path such as "/etc/ssl/custom", not "/": letters, digits, "-", "_" and ".", no part starting with ".", no trailing "/"'),
+  wholeNumber: format(/^(0|-?[1-9][0-9]{0,17})$/, 'a whole number, such as "3" or "-1"'),
   backendUrl: format(/^(https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?)?$/, 'empty (derived from the backend Service), or an http(s) URL such as "http://api.example.com:8000"'),
 } as const;
 

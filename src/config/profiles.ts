@@ -42,6 +42,9 @@ function componentDefaults<Service>({ name, containerPort, service, healthPath: 
     podAnnotations: {},
     nodeSelector: {},
     tolerations: [],
+    affinity: {},
+    extraVolumes: [],
+    extraVolumeMounts: [],
     priorityClassName: '',
     serviceAccount: { annotations: {} },
   };

@@ -1,6 +1,7 @@
 import { Condition, evaluate, helmTruthy, valueAtPath, ValuesPath } from './conditions';
 import { Component, COMPONENTS, SECRET_ENV_BY_FIELD, SECRET_FIELDS, Values } from './schema';
-import { RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH } from './environment';
+import { COMPONENT_VOLUMES, RESERVED_CONFIG_KEYS, reservedEnv, TMP_PATH } from './environment';
+import { VOLUME_TYPES } from './kube-types';
 import { formatPath } from './errors';
 import { CONFIG_CHECKSUM_ANNOTATION, RESERVED_ANNOTATION_KEYS, RESERVED_LABEL_KEYS } from './metadata';
 
@@ -118,7 +119,10 @@ export interface OrderRule {
 }
 
 /** Where a distinct rule's values come from: a setting, the items of a list (or a field of each), or a mapping's keys. */
-export type DistinctSource = { readonly path: ValuesPath } | { readonly list: ValuesPath; readonly field?: 'name' } | { readonly keysOf: ValuesPath };
+export type DistinctSource = { readonly path: ValuesPath } | { readonly list: ValuesPath; readonly field?: ItemField } | { readonly keysOf: ValuesPath };
+
+/** The field of a list's items a rule reads. */
+export type ItemField = 'name' | 'mountPath';
 
 /** Values that must differ from each other, from one or more sources. Unset ones are not compared. */
 export interface DistinctRule {
@@ -137,8 +141,8 @@ export interface DistinctRule {
  */
 export interface UserNameRule {
   readonly kind: 'userName';
-  readonly names: { readonly list: ValuesPath; readonly field: 'name' } | { readonly keysOf: ValuesPath };
-  readonly noun: 'name' | 'key';
+  readonly names: { readonly list: ValuesPath; readonly field: ItemField } | { readonly keysOf: ValuesPath };
+  readonly noun: 'name' | 'key' | 'path';
   readonly reserved: readonly string[];
   /** Whether a secret-looking name is refused: its value would be plain text where a secret does not belong. */
   readonly refusesSecretLooking: boolean;
@@ -167,7 +171,31 @@ export interface DifferRule {
   readonly breaks: Breaks;
 }
 
-export type CrossFieldRule = EmptyWhenRule | OrderRule | DistinctRule | UserNameRule | RefusedRule | DifferRule;
+/** Each item of a list (of mappings) has exactly one of `keys` besides `besides`, and no other key. */
+export interface OneKeyOfRule {
+  readonly kind: 'oneKeyOf';
+  readonly list: ValuesPath;
+  readonly besides: readonly string[];
+  readonly keys: readonly string[];
+  /** What one of `keys` is ("volume type"), and why there are no others. */
+  readonly noun: string;
+  readonly because: string;
+  readonly breaks: Breaks;
+}
+
+/** A field of each list item names one of some names: fixed ones, or a field of another list's items. */
+export interface MemberOfRule {
+  readonly kind: 'memberOf';
+  readonly list: ValuesPath;
+  readonly field: ItemField;
+  readonly fixed: readonly string[];
+  readonly of: { readonly list: ValuesPath; readonly field: ItemField };
+  /** What the names are the names of ("a volume of the pod"). */
+  readonly noun: string;
+  readonly breaks: Breaks;
+}
+
+export type CrossFieldRule = EmptyWhenRule | OrderRule | DistinctRule | UserNameRule | RefusedRule | DifferRule | OneKeyOfRule | MemberOfRule;
 
 export const RELATION_WORDS = { atMost: 'at most', lessThan: 'less than', moreThan: 'more than' } as const;
 
@@ -203,6 +231,19 @@ export function refusedLine(rule: RefusedRule, got: string): string {
 
 export function differLine(rule: DifferRule): string {
   return `${rule.path}: expected settings that differ from ${rule.from} (${rule.because}), got the same`;
+}
+
+/** An item's lines: `other` for a key that is none of `keys` (at `keyPath`), `count` when it has none or several. */
+export function oneKeyOfLines(rule: OneKeyOfRule, shown: { item: string; keyPath: string; got: string; count: string }): { other: string; count: string } {
+  const keys = rule.keys.join(', ');
+  return {
+    other: `${shown.keyPath}: expected a ${rule.noun} of ${keys} (${rule.because}), got ${shown.got}`,
+    count: `${shown.item}: expected exactly one ${rule.noun} of ${keys}, got ${shown.count}`,
+  };
+}
+
+export function memberOfLine(rule: MemberOfRule, shown: { path: string; got: string }): string {
+  return `${shown.path}: expected the name of ${rule.noun} (${[...rule.fixed, `a ${rule.of.field} of ${rule.of.list}`].join(', ')}), got ${shown.got}`;
 }
 
 /** A value of `measure` as an amount to compare. */
@@ -363,8 +404,75 @@ function componentMetadataRules(component: Component): CrossFieldRule[] {
   ];
 }
 
+/** A component's extra volumes: each of one allowed type and a name of its own, each mount of a volume the pod has, on a path of its own. */
+function componentVolumeRules(component: Component): CrossFieldRule[] {
+  const volumes = `${component}.extraVolumes` as const;
+  const mounts = `${component}.extraVolumeMounts` as const;
+  const caBundle = { name: 'ca-bundle', configMap: { name: 'ca-bundle' } };
+  return [
+    {
+      kind: 'oneKeyOf',
+      list: volumes,
+      besides: ['name'],
+      keys: VOLUME_TYPES,
+      noun: 'volume type',
+      because: 'Pod Security "restricted" allows no hostPath or other node or network volume, and the chart takes no other',
+      breaks: {
+        [`a ${component} hostPath volume`]: (values) => ((values[component].extraVolumes = [{ name: 'host', hostPath: { path: '/etc' } } as never]), `${volumes}[0].hostPath`),
+        [`a ${component} volume of two types`]: (values) => ((values[component].extraVolumes = [{ ...caBundle, emptyDir: {} }]), `${volumes}[0]`),
+      },
+    },
+    {
+      kind: 'userName',
+      names: { list: volumes, field: 'name' },
+      noun: 'name',
+      reserved: COMPONENT_VOLUMES[component],
+      refusesSecretLooking: false,
+      breaks: { [`a ${component} volume named as the chart's`]: (values) => ((values[component].extraVolumes = [{ ...caBundle, name: COMPONENT_VOLUMES[component][0] }]), `${volumes}[0].name`) },
+    },
+    {
+      kind: 'distinct',
+      among: [{ list: volumes, field: 'name' }],
+      noun: 'name',
+      because: "the pod's volumes each have a name of their own",
+      breaks: { [`two ${component} volumes of one name`]: (values) => ((values[component].extraVolumes = [caBundle, { name: 'ca-bundle', emptyDir: {} }]), `${volumes}[1].name`) },
+    },
+    {
+      kind: 'memberOf',
+      list: mounts,
+      field: 'name',
+      fixed: COMPONENT_VOLUMES[component],
+      of: { list: volumes, field: 'name' },
+      noun: 'a volume of the pod',
+      breaks: { [`a ${component} mount of no volume`]: (values) => ((values[component].extraVolumeMounts = [{ name: 'missing', mountPath: '/etc/missing' }]), `${mounts}[0].name`) },
+    },
+    {
+      kind: 'userName',
+      names: { list: mounts, field: 'mountPath' },
+      noun: 'path',
+      reserved: [TMP_PATH],
+      refusesSecretLooking: false,
+      breaks: { [`a ${component} mount on the tmp volume's path`]: (values) => ((values[component].extraVolumes = [caBundle]), (values[component].extraVolumeMounts = [{ name: 'ca-bundle', mountPath: TMP_PATH }]), `${mounts}[0].mountPath`) },
+    },
+    {
+      kind: 'distinct',
+      among: [...(component === 'frontend' ? [{ path: 'frontend.nextCachePath' } as const] : []), { list: mounts, field: 'mountPath' }],
+      noun: 'path',
+      because: 'the API server refuses two mounts on one path',
+      breaks: {
+        [`two ${component} mounts on one path`]: (values) => {
+          values[component].extraVolumes = [caBundle];
+          values[component].extraVolumeMounts = [{ name: 'ca-bundle', mountPath: '/etc/ca' }, { name: 'ca-bundle', mountPath: '/etc/ca' }];
+          return `${mounts}[1].mountPath`;
+        },
+      },
+    },
+  ];
+}
+
 export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   ...COMPONENTS.flatMap(componentRules),
+  ...COMPONENTS.flatMap(componentVolumeRules),
   ownKeys('commonLabels', RESERVED_LABEL_KEYS, 'a common label'),
   ownKeys('commonAnnotations', RESERVED_ANNOTATION_KEYS, 'a common annotation'),
   ...COMPONENTS.flatMap(componentMetadataRules),
@@ -534,6 +642,22 @@ function ruleProblems(rule: CrossFieldRule, values: Values): string[] {
     }
     case 'differ':
       return JSON.stringify(valueAtPath(values, rule.path)) === JSON.stringify(valueAtPath(values, rule.from)) ? [differLine(rule)] : [];
+    case 'oneKeyOf':
+      return (valueAtPath(values, rule.list) as Record<string, unknown>[]).flatMap((item, index) => {
+        const at = `${rule.list}[${index}]`;
+        // Keys in sorted order, as Helm's `range` visits them.
+        const other = Object.keys(item).sort().find((key) => !rule.besides.includes(key) && !rule.keys.includes(key));
+        const shown = { item: at, keyPath: formatPath([...rule.list.split('.'), index, other ?? '']), got: JSON.stringify(other), count: '' };
+        if (other !== undefined) return [oneKeyOfLines(rule, shown).other];
+        const count = rule.keys.filter((key) => key in item).length;
+        return count === 1 ? [] : [oneKeyOfLines(rule, { ...shown, count: String(count) }).count];
+      });
+    case 'memberOf': {
+      const names = new Set([...rule.fixed, ...(valueAtPath(values, rule.of.list) as Record<string, unknown>[]).map((item) => item[rule.of.field])]);
+      return (valueAtPath(values, rule.list) as Record<string, unknown>[]).flatMap((item, index) =>
+        names.has(item[rule.field]) ? [] : [memberOfLine(rule, { path: `${rule.list}[${index}].${rule.field}`, got: JSON.stringify(item[rule.field]) })],
+      );
+    }
   }
 }
 

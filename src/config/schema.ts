@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Format, formats, orEmpty } from './patterns';
+import { affinitySchema, tolerationSchema, volumeMountSchema, volumeSchema, VOLUME_TYPES } from './kube-types';
 
 /*
  * The one schema of everything a user may change. It validates settings at run time, types the model
@@ -74,30 +75,6 @@ const annotationsSchema = (what: string) =>
     {},
   );
 
-const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
-
-/**
- * A toleration, in the forms the API server takes: `Exists` matches any value of `key` (or, with no
- * key, every taint), `Equal` one value; `tolerationSeconds` only with effect `NoExecute`.
- */
-const tolerationSchema = z
-  .union(
-    [
-      z.strictObject({ key: text(formats.qualifiedName).optional(), operator: z.literal('Exists'), effect: z.enum(taintEffects).optional() }),
-      z.strictObject({ key: text(formats.qualifiedName).optional(), operator: z.literal('Exists'), effect: z.literal('NoExecute'), tolerationSeconds: int(0, 86400 * 365) }),
-      z.strictObject({ key: text(formats.qualifiedName), operator: z.literal('Equal').optional(), value: text(formats.labelValue, 63).optional(), effect: z.enum(taintEffects).optional() }),
-      z.strictObject({
-        key: text(formats.qualifiedName),
-        operator: z.literal('Equal').optional(),
-        value: text(formats.labelValue, 63).optional(),
-        effect: z.literal('NoExecute'),
-        tolerationSeconds: int(0, 86400 * 365),
-      }),
-    ],
-  )
-  .describe(
-    'a toleration: {key, operator: Exists, effect} (without a key: every taint) or {key, operator: Equal (the default), value, effect}; effect NoSchedule, PreferNoSchedule, NoExecute or left out (every effect); tolerationSeconds (at most a year) only with effect NoExecute',
-  );
 
 const envVarSchema = z.strictObject({
   name: text(formats.envName, 253).describe('Variable name.'),
@@ -188,6 +165,28 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
         .array(tolerationSchema)
         .max(20)
         .describe(`Taints the ${component} pods tolerate, each \`{key, operator, value, effect}\` as in a pod spec, such as \`{key: dedicated, operator: Equal, value: chat, effect: NoSchedule}\`.`),
+      [],
+    ),
+    affinity: added(
+      affinitySchema.describe(
+        `Affinity of the ${component} pods, as in a pod spec (nodeAffinity, podAffinity, podAntiAffinity). When set, it replaces the chart's own (a preferred anti-affinity that spreads replicas over nodes).`,
+      ),
+      {},
+    ),
+    extraVolumes: added(
+      z
+        .array(volumeSchema)
+        .max(20)
+        .describe(
+          `More volumes for the ${component} pods, as in a pod spec: a name and one of ${VOLUME_TYPES.join(', ')} (what Pod Security "restricted" allows, without projected and ephemeral), such as \`{name: ca-bundle, configMap: {name: my-ca}}\`.`,
+        ),
+      [],
+    ),
+    extraVolumeMounts: added(
+      z
+        .array(volumeMountSchema)
+        .max(20)
+        .describe(`Where the ${component} container mounts them (or the chart's own), as in a container spec, such as \`{name: ca-bundle, mountPath: /etc/ssl/custom, readOnly: true}\`.`),
       [],
     ),
     priorityClassName: added(

@@ -101,7 +101,10 @@ export class Deployment extends Construct {
         lifecycle: { preStop: { exec: { command: ['sleep', ctx.asText(settings.preStopSleepSeconds)] } } },
       }),
       securityContext: restrictedContainerSecurityContext(settings.securityContext),
-      volumeMounts: Object.entries(props.writablePaths).map(([name, mountPath]) => ({ name, mountPath })),
+      volumeMounts: ctx.concat<Wire<k8s.VolumeMount>>(
+        Object.entries(props.writablePaths).map(([name, mountPath]) => ({ name, mountPath })),
+        settings.extraVolumeMounts,
+      ),
     };
     kubeObject<k8s.KubeDeploymentProps>(this, {
       apiVersion: 'apps/v1',
@@ -131,8 +134,10 @@ export class Deployment extends Construct {
               ...ctx.when({ truthy: `${component}.tolerations` }, { tolerations: settings.tolerations }),
               securityContext: restrictedPodSecurityContext(settings.securityContext),
               containers: [container],
+              // The user's affinity, when set, replaces ours (as in Bitnami's charts): one can only be replaced whole.
+              ...ctx.when({ truthy: `${component}.affinity` }, { affinity: settings.affinity }),
               // Spread replicas over nodes, softly, so a single-node Minikube still runs them all.
-              ...ctx.when(replicated(component), {
+              ...ctx.when({ all: [{ not: { truthy: `${component}.affinity` } }, replicated(component)] }, {
                 affinity: {
                   podAntiAffinity: {
                     preferredDuringSchedulingIgnoredDuringExecution: [
@@ -154,7 +159,10 @@ export class Deployment extends Construct {
                   })),
                 },
               ),
-              volumes: Object.keys(props.writablePaths).map((name) => ({ name, emptyDir: {} })),
+              volumes: ctx.concat<Wire<k8s.Volume>>(
+                Object.keys(props.writablePaths).map((name) => ({ name, emptyDir: {} })),
+                settings.extraVolumes,
+              ),
             },
           },
         },

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CONTAINER_ENV, TMP_PATH } from '../config/environment';
+import { CONTAINER_ENV, TMP_PATH, WRITABLE_VOLUMES } from '../config/environment';
 import { Component, SECRET_ENV_BY_FIELD } from '../config/schema';
 import type { ModelContext } from '../model/context';
 import { AppConfigMap } from './config-map';
@@ -46,14 +46,14 @@ export class TodoChatbot extends Chart {
       configChecksum,
       secretEnv: secretEnv('backend'),
       env: CONTAINER_ENV.backend.plain,
-      writablePaths: { tmp: TMP_PATH },
+      writablePaths: { [WRITABLE_VOLUMES.tmp]: TMP_PATH },
     });
     this.frontend = new AppComponent(this, 'frontend', {
       ctx,
       configChecksum,
       secretEnv: secretEnv('frontend'),
       env: CONTAINER_ENV.frontend.plain,
-      writablePaths: { tmp: TMP_PATH, 'next-cache': ctx.values.frontend.nextCachePath },
+      writablePaths: { [WRITABLE_VOLUMES.tmp]: TMP_PATH, [WRITABLE_VOLUMES.nextCache]: ctx.values.frontend.nextCachePath },
     });
     const { backend, frontend } = this;
     new Ingress(this, 'ingress', { ctx, service: frontend.service });

@@ -4,7 +4,7 @@ import { deepMerge } from '../config/merge';
 import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
 import { unambiguousYaml } from '../outputs/yaml';
-import { CROSS_FIELD_RULES, CrossFieldRule, differLine, DistinctSource, distinctLine, emptyWhenLine, orderLine, refusedLine, userNameLines } from '../config/rules';
+import { CROSS_FIELD_RULES, CrossFieldRule, differLine, DistinctSource, distinctLine, emptyWhenLine, memberOfLine, oneKeyOfLines, orderLine, refusedLine, userNameLines } from '../config/rules';
 import type { KubeObject } from '../model/k8s';
 import { markdownCell as cell, valuesTable } from '../outputs/values-table';
 
@@ -40,12 +40,17 @@ function ruleLines(rule: CrossFieldRule): string[] {
       return [distinctLine(rule, { path: rule.among.map(sourcePattern).join(' or '), earlier: 'an earlier one', got: value })];
     case 'userName': {
       const path = 'keysOf' in rule.names ? `${rule.names.keysOf}.<key>` : `${rule.names.list}[<i>].${rule.names.field}`;
-      return Object.values(userNameLines(rule, { path, got: value }));
+      const lines = userNameLines(rule, { path, got: value });
+      return rule.refusesSecretLooking ? [lines.reserved, lines.secretLooking] : [lines.reserved];
     }
     case 'refused':
       return [refusedLine(rule, value)];
     case 'differ':
       return [differLine(rule)];
+    case 'oneKeyOf':
+      return Object.values(oneKeyOfLines(rule, { item: `${rule.list}[<i>]`, keyPath: `${rule.list}[<i>].<key>`, got: value, count: '<count>' }));
+    case 'memberOf':
+      return [memberOfLine(rule, { path: `${rule.list}[<i>].${rule.field}`, got: value })];
   }
 }
 

@@ -1,3 +1,5 @@
+import { RESTRICTED_VOLUME_TYPES } from '../config/kube-types';
+
 /**
  * Pod Security Standard "restricted" (which includes "baseline"), as the Kubernetes Pod Security
  * admission controller checks a pod spec. Returns one line per violation; empty means admitted.
@@ -5,7 +7,7 @@
  */
 type Spec = Record<string, any>;
 
-const RESTRICTED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
+const RESTRICTED: readonly string[] = RESTRICTED_VOLUME_TYPES;
 const SAFE_SYSCTLS = [
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',
@@ -30,7 +32,7 @@ export function podSecurityViolations(spec: Spec): string[] {
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) if (spec[field]) violations.push(`${field} is true`);
   for (const volume of spec.volumes ?? []) {
     const type = Object.keys(volume).find((key) => key !== 'name');
-    if (!type || !RESTRICTED_VOLUME_TYPES.includes(type)) violations.push(`volume ${volume.name} has type ${type}`);
+    if (!type || !RESTRICTED.includes(type)) violations.push(`volume ${volume.name} has type ${type}`);
   }
   for (const sysctl of pod.sysctls ?? []) if (!SAFE_SYSCTLS.includes(sysctl.name)) violations.push(`unsafe sysctl ${sysctl.name}`);
   if (pod.runAsUser === 0) violations.push('pod runAsUser is 0');

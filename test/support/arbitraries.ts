@@ -21,13 +21,14 @@ const patternedBy = new Map<string, fc.Arbitrary<string>>();
 const YAML_KEYWORDS = ['yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'False', 'null', '1', '012', '0x1F', '1e3', '1.0', '1_000', '1-2', '.inf', '.NaN', '2026-12-04'];
 
 function patterned(node: JsonSchema): fc.Arbitrary<string> {
-  const max = node.maxLength ?? 253;
-  const key = `${max}\0${node.pattern ?? ''}`;
+  const [min, max] = [node.minLength ?? 0, node.maxLength ?? 253];
+  const key = `${min}\0${max}\0${node.pattern ?? ''}`;
   let arbitrary = patternedBy.get(key);
   if (!arbitrary) {
     const pattern = new RegExp(node.pattern ?? '');
-    const matching = fc.stringMatching(pattern).filter((text) => text.length <= max);
-    const keywords = YAML_KEYWORDS.filter((word) => pattern.test(word) && word.length <= max);
+    const fits = (text: string) => text.length >= min && text.length <= max;
+    const matching = fc.stringMatching(pattern).filter(fits);
+    const keywords = YAML_KEYWORDS.filter((word) => pattern.test(word) && fits(word));
     arbitrary = keywords.length > 0 ? fc.oneof({ weight: 4, arbitrary: matching }, { weight: 1, arbitrary: fc.constantFrom(...keywords) }) : matching;
     patternedBy.set(key, arbitrary);
   }
@@ -55,13 +56,14 @@ export function fromSchema(schemaNode: JsonSchema): fc.Arbitrary<unknown> {
         return fc.array(fromSchema(node.items ?? {}), { minLength: Number(node.minItems ?? 0), maxLength: Math.min(node.maxItems ?? 3, 3) });
       default:
         if (node.properties) {
-          return fc.record(Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fromSchema(child)])), {
+          const record = fc.record(Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, fromSchema(child)])), {
             // A key with a default is left out only by an earlier release's values (--reuse-values): the settings always have it.
             requiredKeys: Object.keys(node.properties).filter((key) => node.required?.includes(key) || node.properties?.[key].default !== undefined),
             noNullPrototype: true,
           });
+          return node.minProperties ? record.filter((value) => Object.keys(value).length >= (node.minProperties ?? 0)) : record;
         }
-        return fc.dictionary(patterned(node.propertyNames ?? {}), fromSchema(node.additionalProperties as JsonSchema), { maxKeys: 3, noNullPrototype: true });
+        return fc.dictionary(patterned(node.propertyNames ?? {}), fromSchema(node.additionalProperties as JsonSchema), { minKeys: node.minProperties ?? 0, maxKeys: 3, noNullPrototype: true });
     }
   })();
   return node !== schemaNode ? fc.option(value, { nil: null }) : value;
@@ -130,6 +132,24 @@ function mend(rule: CrossFieldRule, values: Values): void {
       return;
     case 'differ':
       if (JSON.stringify(valueAtPath(values, rule.path)) === JSON.stringify(valueAtPath(values, rule.from))) rule.mend(values);
+      return;
+    case 'oneKeyOf': {
+      // Each item keeps the first of the keys it has (the schema generates no others); an item with none goes.
+      const items = valueAtPath(values, rule.list) as Record<string, unknown>[];
+      const mendedItems = items.flatMap((item) => {
+        const kept = rule.keys.find((key) => key in item);
+        if (kept === undefined) return [];
+        return [Object.fromEntries(Object.entries(item).filter(([key]) => rule.besides.includes(key) || key === kept))];
+      });
+      setAt(values, path(rule.list), mendedItems);
+      return;
+    }
+    case 'memberOf': {
+      // A name that is none of them becomes one of them, in turn; with none to name, the items go.
+      const names = [...rule.fixed, ...(valueAtPath(values, rule.of.list) as Record<string, string>[]).map((item) => item[rule.of.field])];
+      const items = valueAtPath(values, rule.list) as Record<string, string>[];
+      setAt(values, path(rule.list), names.length === 0 ? [] : items.map((item, index) => (names.includes(item[rule.field]) ? item : { ...item, [rule.field]: names[index % names.length] })));
+    }
   }
 }
 

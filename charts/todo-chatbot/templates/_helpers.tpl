@@ -278,6 +278,115 @@ app.kubernetes.io/component: test
 {{- if and (eq .Values.frontend.service.type "ClusterIP") (not (kindIs "invalid" .Values.frontend.service.nodePort)) -}}
 {{- fail (printf "frontend.service.nodePort: expected null when frontend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %s" (include "todo-chatbot.shown" .Values.frontend.service.nodePort)) -}}
 {{- end -}}
+{{- range $index, $item := .Values.backend.extraVolumes -}}
+{{- $found := false -}}
+{{- $other := "" -}}
+{{- range $key, $_ := $item -}}
+{{- if and (not $found) (not (has $key (list "name" "configMap" "secret" "emptyDir" "persistentVolumeClaim" "csi" "downwardAPI"))) -}}{{- $found = true -}}{{- $other = $key -}}{{- end -}}
+{{- end -}}
+{{- if $found -}}
+{{- fail (printf "%s: expected a volume type of configMap, secret, emptyDir, persistentVolumeClaim, csi, downwardAPI (Pod Security \"restricted\" allows no hostPath or other node or network volume, and the chart takes no other), got %q" (include "todo-chatbot.keyPath" (list (printf "backend.extraVolumes[%d]" $index) $other)) $other) -}}
+{{- end -}}
+{{- $count := 0 -}}
+{{- range $key := list "configMap" "secret" "emptyDir" "persistentVolumeClaim" "csi" "downwardAPI" -}}{{- if hasKey $item $key -}}{{- $count = add1 $count -}}{{- end -}}{{- end -}}
+{{- if ne $count 1 -}}
+{{- fail (printf "%s: expected exactly one volume type of configMap, secret, emptyDir, persistentVolumeClaim, csi, downwardAPI, got %d" (printf "backend.extraVolumes[%d]" $index) $count) -}}
+{{- end -}}
+{{- end -}}
+{{- range $index, $item := .Values.backend.extraVolumes -}}
+{{- if has $item.name (list "tmp") -}}
+{{- fail (printf "backend.extraVolumes[%d].name: expected a name other than tmp (set by the chart), got %q" $index $item.name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $index, $item := .Values.backend.extraVolumes -}}
+{{- $entries = append $entries (list (printf "backend.extraVolumes[%d].name" $index) $item.name) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a name other than %s's (the pod's volumes each have a name of their own), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $names := list "tmp" -}}
+{{- range .Values.backend.extraVolumes -}}{{- $names = append $names .name -}}{{- end -}}
+{{- range $index, $item := .Values.backend.extraVolumeMounts -}}
+{{- if not (has $item.name $names) -}}
+{{- fail (printf "backend.extraVolumeMounts[%d].name: expected the name of a volume of the pod (tmp, a name of backend.extraVolumes), got %s" $index (include "todo-chatbot.shown" $item.name)) -}}
+{{- end -}}
+{{- end -}}
+{{- range $index, $item := .Values.backend.extraVolumeMounts -}}
+{{- if has $item.mountPath (list "/tmp") -}}
+{{- fail (printf "backend.extraVolumeMounts[%d].mountPath: expected a path other than /tmp (set by the chart), got %q" $index $item.mountPath) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $index, $item := .Values.backend.extraVolumeMounts -}}
+{{- $entries = append $entries (list (printf "backend.extraVolumeMounts[%d].mountPath" $index) $item.mountPath) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a path other than %s's (the API server refuses two mounts on one path), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $index, $item := .Values.frontend.extraVolumes -}}
+{{- $found := false -}}
+{{- $other := "" -}}
+{{- range $key, $_ := $item -}}
+{{- if and (not $found) (not (has $key (list "name" "configMap" "secret" "emptyDir" "persistentVolumeClaim" "csi" "downwardAPI"))) -}}{{- $found = true -}}{{- $other = $key -}}{{- end -}}
+{{- end -}}
+{{- if $found -}}
+{{- fail (printf "%s: expected a volume type of configMap, secret, emptyDir, persistentVolumeClaim, csi, downwardAPI (Pod Security \"restricted\" allows no hostPath or other node or network volume, and the chart takes no other), got %q" (include "todo-chatbot.keyPath" (list (printf "frontend.extraVolumes[%d]" $index) $other)) $other) -}}
+{{- end -}}
+{{- $count := 0 -}}
+{{- range $key := list "configMap" "secret" "emptyDir" "persistentVolumeClaim" "csi" "downwardAPI" -}}{{- if hasKey $item $key -}}{{- $count = add1 $count -}}{{- end -}}{{- end -}}
+{{- if ne $count 1 -}}
+{{- fail (printf "%s: expected exactly one volume type of configMap, secret, emptyDir, persistentVolumeClaim, csi, downwardAPI, got %d" (printf "frontend.extraVolumes[%d]" $index) $count) -}}
+{{- end -}}
+{{- end -}}
+{{- range $index, $item := .Values.frontend.extraVolumes -}}
+{{- if has $item.name (list "tmp" "next-cache") -}}
+{{- fail (printf "frontend.extraVolumes[%d].name: expected a name other than tmp, next-cache (set by the chart), got %q" $index $item.name) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- range $index, $item := .Values.frontend.extraVolumes -}}
+{{- $entries = append $entries (list (printf "frontend.extraVolumes[%d].name" $index) $item.name) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a name other than %s's (the pod's volumes each have a name of their own), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $names := list "tmp" "next-cache" -}}
+{{- range .Values.frontend.extraVolumes -}}{{- $names = append $names .name -}}{{- end -}}
+{{- range $index, $item := .Values.frontend.extraVolumeMounts -}}
+{{- if not (has $item.name $names) -}}
+{{- fail (printf "frontend.extraVolumeMounts[%d].name: expected the name of a volume of the pod (tmp, next-cache, a name of frontend.extraVolumes), got %s" $index (include "todo-chatbot.shown" $item.name)) -}}
+{{- end -}}
+{{- end -}}
+{{- range $index, $item := .Values.frontend.extraVolumeMounts -}}
+{{- if has $item.mountPath (list "/tmp") -}}
+{{- fail (printf "frontend.extraVolumeMounts[%d].mountPath: expected a path other than /tmp (set by the chart), got %q" $index $item.mountPath) -}}
+{{- end -}}
+{{- end -}}
+{{- $entries := list -}}
+{{- $entries = append $entries (list "frontend.nextCachePath" .Values.frontend.nextCachePath) -}}
+{{- range $index, $item := .Values.frontend.extraVolumeMounts -}}
+{{- $entries = append $entries (list (printf "frontend.extraVolumeMounts[%d].mountPath" $index) $item.mountPath) -}}
+{{- end -}}
+{{- range $index, $entry := $entries -}}
+{{- range $other := slice $entries 0 $index -}}
+{{- if and (index $entry 1) (index $other 1) (eq (toJson (index $entry 1)) (toJson (index $other 1))) -}}
+{{- fail (printf "%s: expected a path other than %s's (the API server refuses two mounts on one path), got %s for both" (index $entry 0) (index $other 0) (include "todo-chatbot.shown" (index $entry 1))) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $name, $_ := .Values.commonLabels -}}
 {{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
 {{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "commonLabels" $name)) $name) -}}

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { JsonSchema, nonNull } from '../../config/json-schema';
+import { isKubernetesType, JsonSchema, nonNull } from '../../config/json-schema';
 import type { Release, Values } from '../../config/schema';
 import { Computation, Condition, ModelContext, ValuesPath } from '../../model/context';
 import { RESOURCE_ID } from '../../model/k8s';
@@ -85,7 +85,7 @@ export interface HelperDefinition {
 /** Placeholders for every setting, shaped as `Values`: a marker at each leaf of the schema. */
 function placeholders(schema: JsonSchema, path: string[]): unknown {
   const node = nonNull(schema);
-  if (node.type === 'object' && node.properties) {
+  if (node.type === 'object' && node.properties && !isKubernetesType(node)) {
     return Object.fromEntries(Object.entries(node.properties).map(([key, child]) => [key, placeholders(child, [...path, key])]));
   }
   return marker('value', path.join('.'));

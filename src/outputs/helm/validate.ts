@@ -9,6 +9,8 @@ import {
   distinctLine,
   emptyWhenLine,
   Measure,
+  memberOfLine,
+  oneKeyOfLines,
   MEMORY_FACTORS,
   orderLine,
   refusedLine,
@@ -244,6 +246,36 @@ function ruleCheck(rule: CrossFieldRule): string {
       return block(`regexMatch ${JSON.stringify(rule.refused.source)} ${setting(rule.path)}`, failWith({ got: ['%q', setting(rule.path)] }, ({ got }) => refusedLine(rule, got)));
     case 'differ':
       return block(`eq (toJson ${setting(rule.path)}) (toJson ${setting(rule.from)})`, failWith({}, () => differLine(rule)));
+    case 'oneKeyOf': {
+      const quoted = (keys: readonly string[]) => keys.map((key) => JSON.stringify(key)).join(' ');
+      const item = ['%s', `(printf "${rule.list}[%d]" $index)`] as const;
+      const other = failWith({ keyPath: ['%s', `(include "${KEY_PATH_HELPER}" (list (printf "${rule.list}[%d]" $index) $other))`], got: ['%q', '$other'] }, (shown) =>
+        oneKeyOfLines(rule, { ...shown, item: '', count: '' }).other,
+      );
+      const count = failWith({ item, count: ['%d', '$count'] }, (shown) => oneKeyOfLines(rule, { ...shown, keyPath: '', got: '' }).count);
+      return [
+        `{{- range $index, $item := ${setting(rule.list)} -}}`,
+        // The first key (in sorted order, as the synth takes them) that is neither a type nor one of `besides`.
+        '{{- $found := false -}}',
+        '{{- $other := "" -}}',
+        '{{- range $key, $_ := $item -}}',
+        `{{- if and (not $found) (not (has $key (list ${quoted([...rule.besides, ...rule.keys])}))) -}}{{- $found = true -}}{{- $other = $key -}}{{- end -}}`,
+        '{{- end -}}',
+        block('$found', other),
+        '{{- $count := 0 -}}',
+        `{{- range $key := list ${quoted(rule.keys)} -}}{{- if hasKey $item $key -}}{{- $count = add1 $count -}}{{- end -}}{{- end -}}`,
+        block('ne $count 1', count),
+        '{{- end -}}',
+      ].join('\n');
+    }
+    case 'memberOf':
+      return [
+        `{{- $names := list ${rule.fixed.map((name) => JSON.stringify(name)).join(' ')} -}}`,
+        `{{- range ${setting(rule.of.list)} -}}{{- $names = append $names .${rule.of.field} -}}{{- end -}}`,
+        `{{- range $index, $item := ${setting(rule.list)} -}}`,
+        block(`not (has $item.${rule.field} $names)`, failWith({ where: ['%d', '$index'], got: asJson(`$item.${rule.field}`) }, ({ where, got }) => memberOfLine(rule, { path: `${rule.list}[${where}].${rule.field}`, got }))),
+        '{{- end -}}',
+      ].join('\n');
   }
 }
 
