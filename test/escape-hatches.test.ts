@@ -8,7 +8,8 @@ import { settingsArbitrary } from './support/arbitraries';
 
 /*
  * The escape hatches (commonLabels, commonAnnotations, and per component podLabels, podAnnotations,
- * nodeSelector, tolerations, priorityClassName, serviceAccount.annotations; frontend.ingress.annotations)
+ * nodeSelector, tolerations, affinity, extraVolumes, extraVolumeMounts, priorityClassName,
+ * serviceAccount.annotations; frontend.ingress.annotations)
  * judged against the same settings without them: each adds exactly what it says where it says, and
  * nothing else changes. The helm suites show the chart writes the same as the raw synth.
  */
@@ -21,7 +22,7 @@ function withoutEscapeHatches(values: Values): Values {
   plain.commonLabels = {};
   plain.commonAnnotations = {};
   for (const component of COMPONENTS) {
-    Object.assign(plain[component], { podLabels: {}, podAnnotations: {}, nodeSelector: {}, tolerations: [], affinity: {}, priorityClassName: '', serviceAccount: { annotations: {} } });
+    Object.assign(plain[component], { podLabels: {}, podAnnotations: {}, nodeSelector: {}, tolerations: [], affinity: {}, extraVolumes: [], extraVolumeMounts: [], priorityClassName: '', serviceAccount: { annotations: {} } });
   }
   plain.frontend.ingress.annotations = {};
   return plain;
@@ -54,12 +55,13 @@ function ownAnnotations(object: KubeObject, values: Values): Record<string, stri
 }
 
 describe('escape hatches, against the same settings without them (fast-check)', () => {
-  it('add the labels and annotations they name to every object and pod template, change no selector, and set the scheduling fields as given (a user\'s affinity replaces ours)', () => {
-    let affinitySet = false;
+  it('add the labels and annotations they name to every object and pod template, change no selector, set the scheduling fields as given (a user\'s affinity replaces ours) and add volumes and mounts after the chart\'s', () => {
+    let [affinitySet, mounted] = [false, false];
     fc.assert(
       fc.property(settingsArbitrary, (settings) => {
         const { values } = settings;
         affinitySet ||= COMPONENTS.some((component) => Object.keys(values[component].affinity).length > 0);
+        mounted ||= COMPONENTS.some((component) => values[component].extraVolumeMounts.length > 0);
         const plain = new Map(objects(settings, withoutEscapeHatches(values)).map((object) => [id(object), object]));
         const rendered = objects(settings, values);
         expect(rendered.map(id)).toEqual([...plain.keys()]);
@@ -73,15 +75,18 @@ describe('escape hatches, against the same settings without them (fast-check)', 
           if (!template) continue;
           const component = componentOf(object);
           const settingsOf = values[component];
-          const { podLabels, podAnnotations, nodeSelector, tolerations, affinity, priorityClassName } = settingsOf;
+          const { podLabels, podAnnotations, nodeSelector, tolerations, affinity, extraVolumes, extraVolumeMounts, priorityClassName } = settingsOf;
           expect(template.metadata.labels).toEqual({ ...before.spec.template.metadata.labels, ...values.commonLabels, ...podLabels });
           // The checksum is of the whole ConfigMap, its labels and annotations too: compared apart from it.
           const { [CONFIG_CHECKSUM_ANNOTATION]: checksum, ...shownAnnotations } = template.metadata.annotations;
           expect(checksum).toMatch(/^[0-9a-f]{64}$/);
           expect(shownAnnotations).toEqual(podAnnotations);
-          const { nodeSelector: shownSelector, tolerations: shownTolerations, affinity: shownAffinity, priorityClassName: shownClass, ...rest } = template.spec;
-          const { affinity: ours, ...restBefore } = before.spec.template.spec;
+          const { nodeSelector: shownSelector, tolerations: shownTolerations, affinity: shownAffinity, priorityClassName: shownClass, volumes, containers: [container], ...rest } = template.spec;
+          const { affinity: ours, volumes: ourVolumes, containers: [ourContainer], ...restBefore } = before.spec.template.spec;
           expect(rest).toEqual(restBefore);
+          // Extra volumes and mounts come after the chart's own.
+          expect(volumes).toEqual([...ourVolumes, ...extraVolumes]);
+          expect(container).toEqual({ ...ourContainer, volumeMounts: [...ourContainer.volumeMounts, ...extraVolumeMounts] });
           expect({ nodeSelector: shownSelector ?? {}, tolerations: shownTolerations ?? [], priorityClassName: shownClass ?? '' }).toEqual({ nodeSelector, tolerations, priorityClassName });
           // The user's affinity replaces ours whole.
           expect(shownAffinity).toEqual(Object.keys(affinity).length > 0 ? affinity : ours);
@@ -89,6 +94,7 @@ describe('escape hatches, against the same settings without them (fast-check)', 
       }),
       { numRuns: RUNS },
     );
-    expect(affinitySet).toBe(true);
+    // Each kind of escape hatch was drawn at least once.
+    expect({ affinitySet, mounted }).toEqual({ affinitySet: true, mounted: true });
   });
 });

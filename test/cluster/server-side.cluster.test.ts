@@ -97,7 +97,45 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     ['an Ingress path ending in "/.."', (values) => { values.frontend.ingress = { ...values.frontend.ingress, enabled: true, path: '/app/..' }; }, /(cannot|must not) end with '\/\.\.'/],
     ['the Next.js cache on the tmp volume (two mounts on one path)', (values) => { values.frontend.nextCachePath = '/tmp'; }, /mountPath: Invalid value: "\/tmp": must be unique/],
     ['a pod label that replaces the component label the selector matches', (values) => { values.backend.podLabels = { 'app.kubernetes.io/component': 'other' }; }, /`selector` does not match template `labels`/],
+    ['a volume of two types', (values) => { values.backend.extraVolumes = [{ name: 'ca', configMap: { name: 'ca' }, emptyDir: {} }]; }, /may not specify more than 1 volume type/],
+    ['a volume named as the chart\'s own', (values) => { values.frontend.extraVolumes = [{ name: 'tmp', configMap: { name: 'ca' } }]; }, /volumes\[\d\]\.name: Duplicate value: "tmp"/],
+    ['a mount of no volume of the pod', (values) => { values.backend.extraVolumeMounts = [{ name: 'missing', mountPath: '/etc/missing' }]; }, /volumeMounts\[\d\]\.name: Not found: "missing"/],
+    ['two mounts on one path', (values) => {
+      values.backend.extraVolumes = [{ name: 'ca', configMap: { name: 'ca' } }];
+      values.backend.extraVolumeMounts = [{ name: 'ca', mountPath: '/etc/ca' }, { name: 'ca', mountPath: '/etc/ca' }];
+    }, /mountPath: Invalid value: "\/etc\/ca": must be unique/],
   ];
+
+  /**
+   * Pod templates Pod Security admission would keep from running: on a Deployment the API server only
+   * warns (it refuses the pods), so the warning is what is checked. The synth and the chart refuse
+   * them first, with one line, the same from both.
+   */
+  const FORBIDDEN_BY_POD_SECURITY: [string, (values: Settings['values']) => void, RegExp][] = [
+    ['a hostPath volume', (values) => { values.backend.extraVolumes = [{ name: 'host', hostPath: { path: '/etc' } } as never]; }, /would violate PodSecurity "restricted:latest": restricted volume types \(volume "host" uses restricted volume type "hostPath"\)/],
+  ];
+
+  describe.each(FORBIDDEN_BY_POD_SECURITY)('%s', (_name, change, warning) => {
+    const settings = withValues(change);
+    let synthLines: readonly string[] = [];
+    try {
+      validateValues(settings.values);
+    } catch (error) {
+      synthLines = (error as ConfigError).problems;
+    }
+
+    it('makes Pod Security admission warn that its pods would be refused', () => {
+      const result = serverDryRun(synthObjects(settings), createdNamespaces);
+      expect(result.stderr).toMatch(warning);
+    });
+
+    it.each(HELMS.map((which) => [which.major, which] as const))('is refused by the synth and the chart with one line, the same (helm v%i)', (_major, which) => {
+      expect(synthLines).toHaveLength(1);
+      const rendered = helm(which, ['template', 'todo-chatbot', tgz, '-f', valuesFile(settings.values)]);
+      expect(rendered.status).not.toBe(0);
+      expect(rendered.stderr).toContain(synthLines[0]);
+    });
+  });
 
   /**
    * Settings the API server refuses that the schema already refuses: the chart refuses them through
