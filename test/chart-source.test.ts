@@ -1,11 +1,12 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { list } from 'tar';
 import { loadSettings } from '../src/config/load';
 import { CHART_NAME } from '../src/model/helpers';
 import { chartFiles } from '../src/outputs/helm/chart';
 import { CHART_VERSION, synth } from '../src/synth';
-import { scratchFolder } from './support/scratch';
+import { untar } from './support/files';
+import { parse } from 'yaml';
+import { synthObjects } from '../src/outputs/raw';
 
 const COMMITTED = join(__dirname, '..', 'charts', CHART_NAME);
 
@@ -16,23 +17,6 @@ function committedFiles(dir = COMMITTED): Map<string, string> {
     if (entry.isDirectory()) committedFiles(path).forEach((content, name) => files.set(name, content));
     else files.set(relative(COMMITTED, path), readFileSync(path, 'utf8'));
   }
-  return files;
-}
-
-/** The files of a gzipped tar, read with the tar library: name to content. */
-function untar(archive: Buffer): Map<string, string> {
-  const file = join(scratchFolder('tgz'), 'chart.tgz');
-  writeFileSync(file, archive);
-  const files = new Map<string, string>();
-  list({
-    file,
-    sync: true,
-    onReadEntry: (entry) => {
-      const chunks: Buffer[] = [];
-      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
-      entry.on('end', () => files.set(entry.path, Buffer.concat(chunks).toString('utf8')));
-    },
-  });
   return files;
 }
 
@@ -97,6 +81,21 @@ describe('chart source', () => {
     expect(chartYaml).toContain('apiVersion: v2');
     expect(chartYaml).toContain('kubeVersion: ">=1.28.0-0"');
     expect(chartYaml).toContain(`version: ${CHART_VERSION}`);
+  });
+
+  it("Chart.yaml tells Artifact Hub the images the cloud profile runs, package.json's license, the source and what this version changed", () => {
+    const { annotations } = parse(chartFiles(CHART_VERSION).get('Chart.yaml') ?? '') as { annotations: Record<string, string> };
+    const images = (parse(annotations['artifacthub.io/images']) as { image: string }[]).map(({ image }) => image);
+    const running = synthObjects(loadSettings({ profile: 'cloud' }))
+      .filter((object) => object.kind === 'Deployment')
+      .map((object) => object.spec.template.spec.containers[0].image as string);
+    expect(images).toEqual(expect.arrayContaining(running));
+    expect(images).toHaveLength(running.length + 1);
+    expect(annotations['artifacthub.io/license']).toBe(JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).license);
+    expect(parse(annotations['artifacthub.io/links'])).toEqual([{ name: 'source', url: expect.stringMatching(/^https:\/\//) }]);
+    const changes = parse(annotations['artifacthub.io/changes']) as { kind: string; description: string }[];
+    expect(changes.length).toBeGreaterThan(0);
+    for (const change of changes) expect(['added', 'changed', 'deprecated', 'removed', 'fixed', 'security']).toContain(change.kind);
   });
 
   it('renders numbers and booleans unquoted and strings quoted', () => {

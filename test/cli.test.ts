@@ -1,3 +1,4 @@
+import { CHART_VERSION } from '../src/synth';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -35,7 +36,7 @@ describe('npm run synth (the real process)', () => {
     const { out, charts, args } = workspace();
     const result = run(args);
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz']);
+    expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', `todo-chatbot-${CHART_VERSION}.tgz`]);
     expect(readdirSync(join(charts, 'todo-chatbot')).sort()).toEqual(['.helmignore', 'Chart.yaml', 'README.md', 'ci', 'templates', 'values.schema.json', 'values.yaml']);
   });
 
@@ -77,7 +78,7 @@ describe('npm run synth (the real process)', () => {
       ...Object.fromEntries(Object.entries(fileTree(out)).filter(([path]) => !path.endsWith('10-secret.yaml'))),
       ...fileTree(charts),
       ...fileTree(join(ROOT, '__snapshots__')),
-      tgz: gunzipSync(readFileSync(join(out, 'todo-chatbot-0.1.0.tgz'))).toString('latin1'),
+      tgz: gunzipSync(readFileSync(join(out, `todo-chatbot-${CHART_VERSION}.tgz`))).toString('latin1'),
     };
     for (const [where, content] of Object.entries(everywhere)) {
       const text = where === 'stdout' || where === 'stderr' || where === 'tgz' ? content : Buffer.from(content, 'base64').toString('utf8');
@@ -104,7 +105,7 @@ describe('npm run synth (the real process)', () => {
     mkdirSync(caller);
     const result = cli([], { INIT_CWD: caller }, project);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(result.stdout).toBe(`Wrote ${['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz'].map((file) => join('..', 'dist', file)).join(', ')} and ${join('..', 'charts', 'todo-chatbot')}/\n`);
+    expect(result.stdout).toBe(`Wrote ${['00-namespace.yaml', '20-todo-chatbot.yaml', `todo-chatbot-${CHART_VERSION}.tgz`].map((file) => join('..', 'dist', file)).join(', ')} and ${join('..', 'charts', 'todo-chatbot')}/\n`);
     expect(readdirSync(project).sort()).toEqual(['charts', 'dist', 'docs']);
     expect(readdirSync(caller)).toEqual([]);
   });
@@ -216,7 +217,7 @@ describe('synth command line', () => {
     mkdirSync(out, { recursive: true });
     for (const earlier of ['10-secret.yaml', 'todo-chatbot-0.0.9.tgz']) writeFileSync(join(out, earlier), 'earlier');
     expect(cli(args).code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', 'todo-chatbot-0.1.0.tgz']);
+    expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', `todo-chatbot-${CHART_VERSION}.tgz`]);
     for (const foreign of ['30-mine.yaml', 'todo-chatbot-.tgz']) {
       writeFileSync(join(out, foreign), 'mine');
       expect(cli(args).stderr).toBe(`error: --out ${out}: refusing to replace a folder that holds ${foreign}, which the synth did not write\n`);

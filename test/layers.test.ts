@@ -18,7 +18,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   policy: ['config', 'model'],
   validate: ['config', 'imports', 'model', 'policy'],
   outputs: ['config', 'model', 'constructs'],
-  docs: ['config', 'model', 'constructs', 'policy', 'outputs'],
+  docs: ['config', 'model', 'constructs', 'policy', 'outputs', '../package.json'],
   'synth.ts': ['config', 'model', 'constructs', 'outputs', '../imports', '../package.json'],
   'cli.ts': ['config', 'model', 'constructs', 'outputs', 'synth.ts'],
 };

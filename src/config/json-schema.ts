@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { formats, schemaPattern } from './patterns';
-import { valuesSchema } from './schema';
+import { schemaPattern } from './patterns';
+import { ADDED_IN, valuesSchema } from './schema';
+import { DEFAULT_PROFILE, profiles } from './profiles';
 
 /** A JSON Schema (draft 7) node, as far as this project reads it. */
 export interface JsonSchema {
@@ -39,11 +40,26 @@ function tidy(node: unknown): void {
   Object.values(record).forEach(tidy);
 }
 
+/**
+ * A key added after an earlier release (ADDED_IN) is not required, and says its default (values.yaml's,
+ * the default profile's): the chart reads it where an old release's values lack it.
+ */
+function markAdded(node: JsonSchema, defaults: unknown): void {
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const fallback = (defaults as Record<string, unknown> | undefined)?.[key];
+    if (child[ADDED_IN] !== undefined) {
+      node.required = node.required?.filter((name) => name !== key);
+      child.default = fallback;
+    }
+    markAdded(nonNull(child), fallback);
+  }
+}
+
 function build(): JsonSchema {
-  // draft-7: Helm 3 validates with a draft-7 library and rejects unknown drafts. The input's schema:
-  // a key with a default is not required (see `added` in schema.ts).
-  const schema = z.toJSONSchema(valuesSchema, { target: 'draft-7', io: 'input' }) as JsonSchema;
+  // draft-7: Helm 3 validates with a draft-7 library and rejects unknown drafts.
+  const schema = z.toJSONSchema(valuesSchema, { target: 'draft-7' }) as JsonSchema;
   tidy(schema);
+  markAdded(schema, profiles[DEFAULT_PROFILE]);
   return schema;
 }
 
@@ -88,23 +104,6 @@ export function nonNull(node: JsonSchema): JsonSchema {
 export function alternatives(node: JsonSchema): JsonSchema[] {
   const schema = nonNull(node);
   return schema.anyOf ?? [schema];
-}
-
-/**
- * Whether values under this node may hold free text (a string with no format of its own). Helm's
- * `toYaml` folds long strings and can lose runs of spaces, so such values are rendered with `toJson`.
- */
-export function holdsFreeText(schemaNode: JsonSchema): boolean {
-  const node = nonNull(schemaNode);
-  if (node.anyOf) return node.anyOf.some(holdsFreeText);
-  if (node.type === 'string' && node.const !== undefined) return false;
-  if (node.type === 'string') return !node.enum && (!node.pattern || node.pattern === schemaPattern(formats.freeText.pattern));
-  const children = [
-    ...Object.values(node.properties ?? {}),
-    ...(typeof node.additionalProperties === 'object' ? [node.additionalProperties] : []),
-    ...(node.items ? [node.items] : []),
-  ];
-  return children.some(holdsFreeText);
 }
 
 /** Every setting of a schema: the leaves below its fixed mappings, each with the keys that lead to it. */

@@ -91,9 +91,12 @@ const minikube: Values = {
   },
 };
 
+/** Version of the application the chart deploys (`appVersion`, the `app.kubernetes.io/version` label): the cloud profile's image tag. */
+export const APP_VERSION = '1.0.0';
+
 const registry = (component: string) => ({
   repository: `ghcr.io/example/todo-chatbot-${component}`,
-  tag: '1.0.0',
+  tag: APP_VERSION,
   pullPolicy: 'IfNotPresent' as const,
 });
 

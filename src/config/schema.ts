@@ -45,35 +45,32 @@ const probeSchema = z.strictObject({
 
 const serviceTypes = ['ClusterIP', 'NodePort', 'LoadBalancer'] as const;
 
-/*
- * Keys added after release 0.1.0 carry their default in the schema as well as in values.yaml: `helm
- * upgrade --reuse-values` puts the old release's values in place of the new chart's values.yaml, and
- * the schema must not then require what the old release never had.
+/**
+ * The keyword that marks a key added after an earlier release, with the version that added it: the
+ * chart's schema does not require it and the chart reads it with its default where it is missing.
+ * `helm upgrade --reuse-values` renders with the old release's values in place of the new chart's
+ * values.yaml, and those lack every key added since.
  */
-const added = <T extends z.ZodType>(schema: T, fallback: z.input<T>) => schema.default(fallback as never);
+export const ADDED_IN = 'x-added-in';
+
+const added = <T extends z.ZodType>(version: string, schema: T): T => schema.meta({ ...schema.meta(), [ADDED_IN]: version });
 
 /** Most entries a labels or annotations mapping takes: two mappings of the longest annotations stay below the API server's 256 KiB for an object's annotations. */
 const MAX_METADATA_ENTRIES = 25;
 
 const labelsSchema = (what: string) =>
-  added(
-    z
+  added('0.2.0', z
       .record(text(formats.qualifiedName), text(formats.labelValue, 63))
       .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
       .meta({ maxProperties: MAX_METADATA_ENTRIES })
-      .describe(what),
-    {},
-  );
+      .describe(what));
 
 const annotationsSchema = (what: string) =>
-  added(
-    z
+  added('0.2.0', z
       .record(text(formats.qualifiedName), freeText())
       .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
       .meta({ maxProperties: MAX_METADATA_ENTRIES })
-      .describe(what),
-    {},
-  );
+      .describe(what));
 
 
 const envVarSchema = z.strictObject({
@@ -111,18 +108,18 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
         liveness: probeSchema.describe('Restarts the container when it fails.'),
       })
       .describe(`HTTP health checks of the ${component}.`),
-    rollingUpdate: z
+    rollingUpdate: added('0.2.0', z
       .strictObject({
         maxSurge: int(0, 100).describe(`Pods a rollout may start above the ${component}'s replica count.`),
         maxUnavailable: int(0, 100).describe(`Pods a rollout may take out of service below the ${component}'s replica count; 0 keeps every replica serving until its replacement is Ready.`),
       })
-      .describe(`How a change rolls the ${component}'s pods (RollingUpdate); the two may not both be 0.`),
-    preStopSleepSeconds: int(0, 300).describe(
+      .describe(`How a change rolls the ${component}'s pods (RollingUpdate); the two may not both be 0.`)),
+    preStopSleepSeconds: added('0.2.0', int(0, 300).describe(
       `Seconds a stopping ${component} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
-    ),
-    terminationGracePeriodSeconds: int(1, 3600).describe(
+    )),
+    terminationGracePeriodSeconds: added('0.2.0', int(1, 3600).describe(
       `Seconds a stopping ${component} pod has, its preStop pause included, before it is killed.`,
-    ),
+    )),
     securityContext: z
       .strictObject({
         runAsUser: int(1, 2147483647).describe('Non-zero uid the container runs as.'),
@@ -152,55 +149,34 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
       .describe(`Topology spread of the ${component} pods.`),
     podLabels: labelsSchema(`More labels for the ${component} pods (with \`commonLabels\`); never part of a selector, and none of the chart's own keys.`),
     podAnnotations: annotationsSchema(`Annotations for the ${component} pods (Prometheus, Vault or a service mesh read them); not \`checksum/config\`, which the chart sets.`),
-    nodeSelector: added(
-      z
+    nodeSelector: added('0.2.0', z
         .record(text(formats.qualifiedName), text(formats.labelValue, 63))
         .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
         .meta({ maxProperties: MAX_METADATA_ENTRIES })
-        .describe(`Node labels a node must have to run the ${component} pods.`),
-      {},
-    ),
-    tolerations: added(
-      z
+        .describe(`Node labels a node must have to run the ${component} pods.`)),
+    tolerations: added('0.2.0', z
         .array(tolerationSchema)
         .max(20)
-        .describe(`Taints the ${component} pods tolerate, each \`{key, operator, value, effect}\` as in a pod spec, such as \`{key: dedicated, operator: Equal, value: chat, effect: NoSchedule}\`.`),
-      [],
-    ),
-    affinity: added(
-      affinitySchema.describe(
+        .describe(`Taints the ${component} pods tolerate, each \`{key, operator, value, effect}\` as in a pod spec, such as \`{key: dedicated, operator: Equal, value: chat, effect: NoSchedule}\`.`)),
+    affinity: added('0.2.0', affinitySchema.describe(
         `Affinity of the ${component} pods, as in a pod spec (nodeAffinity, podAffinity, podAntiAffinity). When set, it replaces the chart's own (a preferred anti-affinity that spreads replicas over nodes).`,
-      ),
-      {},
-    ),
-    extraVolumes: added(
-      z
+      )),
+    extraVolumes: added('0.2.0', z
         .array(volumeSchema)
         .max(20)
         .describe(
           `More volumes for the ${component} pods, as in a pod spec: a name and one of ${VOLUME_TYPES.join(', ')} (what Pod Security "restricted" allows, without projected and ephemeral), such as \`{name: ca-bundle, configMap: {name: my-ca}}\`.`,
-        ),
-      [],
-    ),
-    extraVolumeMounts: added(
-      z
+        )),
+    extraVolumeMounts: added('0.2.0', z
         .array(volumeMountSchema)
         .max(20)
-        .describe(`Where the ${component} container mounts them (or the chart's own), as in a container spec, such as \`{name: ca-bundle, mountPath: /etc/ssl/custom, readOnly: true}\`.`),
-      [],
-    ),
-    priorityClassName: added(
-      text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods, which must exist in the cluster (else no pod is created); empty: the cluster's default.`),
-      '',
-    ),
-    serviceAccount: added(
-      z
+        .describe(`Where the ${component} container mounts them (or the chart's own), as in a container spec, such as \`{name: ca-bundle, mountPath: /etc/ssl/custom, readOnly: true}\`.`)),
+    priorityClassName: added('0.2.0', text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods, which must exist in the cluster (else no pod is created); empty: the cluster's default.`)),
+    serviceAccount: added('0.2.0', z
         .strictObject({
           annotations: annotationsSchema(`Annotations for the ${component}'s ServiceAccount (with \`commonAnnotations\`), such as \`eks.amazonaws.com/role-arn\` (IRSA) or \`iam.gke.io/gcp-service-account\` (Workload Identity).`),
         })
-        .describe(`The ${component}'s ServiceAccount.`),
-      { annotations: {} },
-    ),
+        .describe(`The ${component}'s ServiceAccount.`)),
   });
 }
 
@@ -229,16 +205,13 @@ export const KAGENT_WRITE_TOOLS = ['k8s_scale', 'k8s_rollout'] as const;
 
 export const valuesSchema = z
   .strictObject({
-    global: z
+    global: added('0.2.0', z
       .looseObject({
-        imageRegistry: added(
-          text(formats.imageRegistry, 255).describe('Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.'),
-          '',
-        ),
+        imageRegistry: text(formats.imageRegistry, 255).describe('Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.'),
       })
       .describe(
         "Values an umbrella chart shares with all its subcharts: Helm hands each the parent's `global`. Keys other charts read may be there too; they are ignored.",
-      ),
+      )),
     commonLabels: labelsSchema("Labels added to every object and pod; never part of a selector, and none of the chart's own keys."),
     commonAnnotations: annotationsSchema('Annotations added to every object (not to pods: see `<component>.podAnnotations`).'),
     backend: componentSchema('backend', ['ClusterIP']).describe('The FastAPI backend (only reachable inside the cluster).'),
@@ -304,7 +277,7 @@ export const valuesSchema = z
         image: imageSchema.describe('Image of the `helm test` pods; it needs `sh` and `wget` (busybox has both).'),
       })
       .describe('The `helm test` pods that check both Services.'),
-    aiops: z
+    aiops: added('0.2.0', z
       .strictObject({
         kagent: z
           .strictObject({
@@ -323,7 +296,7 @@ export const valuesSchema = z
           })
           .describe('An optional kagent Agent that diagnoses this deployment with read-only Kubernetes tools.'),
       })
-      .describe('AI-assisted operations.'),
+      .describe('AI-assisted operations.')),
   })
   .describe('Settings of the AI-Powered Todo Chatbot deployment.');
 

@@ -1,3 +1,5 @@
+import { version as chartVersion } from '../../package.json';
+import { CHART_NAME } from '../model/helpers';
 import { profiles } from '../config/profiles';
 import { DEFAULT_RELEASE, Settings } from '../config/load';
 import { deepMerge } from '../config/merge';
@@ -134,7 +136,17 @@ export const GENERATED_SECTIONS: Readonly<Record<string, Readonly<Record<string,
   'docs/aiops.md': { 'kagent-agent': kagentAgentYaml },
 };
 
-/** A documentation file with its generated sections brought up to date. */
+/**
+ * Where the docs name the chart's version: the packaged chart's file name, and the version an umbrella
+ * chart's dependency pins. A release changes them with `npm run docs`; no command needs an edit.
+ */
+const CHART_VERSION_MENTIONS: readonly [RegExp, (version: string) => string][] = [
+  [new RegExp(`\\b${CHART_NAME}-[0-9]+\\.[0-9]+\\.[0-9]+\\.tgz\\b`, 'g'), (version) => `${CHART_NAME}-${version}.tgz`],
+  [new RegExp(`(- name: ${CHART_NAME}\\n\\s+version: )[0-9]+\\.[0-9]+\\.[0-9]+`, 'g'), (version) => `$1${version}`],
+];
+
+/** A documentation file with its generated sections and its mentions of the chart's version brought up to date. */
 export function regenerate(file: string, content: string): string {
-  return Object.entries(GENERATED_SECTIONS[file] ?? {}).reduce((document, [name, generate]) => replaceSection(document, name, generate()), content);
+  const sections = Object.entries(GENERATED_SECTIONS[file] ?? {}).reduce((document, [name, generate]) => replaceSection(document, name, generate()), content);
+  return CHART_VERSION_MENTIONS.reduce((document, [mention, current]) => document.replace(mention, current(chartVersion)), sections);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Component } from '../config/schema';
 import { LABEL_KEYS } from '../config/metadata';
+import { APP_VERSION } from '../config/profiles';
 import type { Condition, ModelContext, ValuesPath } from './context';
 
 /*
@@ -14,8 +15,6 @@ export const CHART_NAME = 'todo-chatbot';
 
 /** The chart's helpers that write a CPU or memory quantity in the API server's canonical form. */
 export const CANONICAL_QUANTITY_HELPER = { cpu: `${CHART_NAME}.canonicalCpu`, memory: `${CHART_NAME}.canonicalMemory` } as const;
-/** Version of the application the chart deploys (`appVersion`, the `app.kubernetes.io/version` label). */
-export const APP_VERSION = '1.0.0';
 
 /** Truncation of a DNS label as Helm's `trunc N | trimSuffix "-"` does it. */
 export function truncateDnsLabel(name: string, length = 63): string {

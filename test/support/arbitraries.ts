@@ -18,7 +18,7 @@ const freeText = (maxLength: number) =>
 const patternedBy = new Map<string, fc.Arbitrary<string>>();
 
 /** Words YAML 1.1 (kubectl, and Helm's toYaml) reads as no string: where a format lets one through, it must stay a string. */
-const YAML_KEYWORDS = ['yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'False', 'null', '1', '012', '0x1F', '1e3', '1.0', '1_000', '1-2', '.inf', '.NaN', '2026-12-04'];
+const YAML_KEYWORDS = ['yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'False', 'null', '1', '012', '0o17', '0b101', '0x1F', '1e3', '1e310', '1.0', '1_000', '1-2', '.inf', '.NaN', '2026-12-04'];
 
 function patterned(node: JsonSchema): fc.Arbitrary<string> {
   const [min, max] = [node.minLength ?? 0, node.maxLength ?? 253];

@@ -1,4 +1,4 @@
-import { copyFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import fc from 'fast-check';
@@ -19,6 +19,8 @@ import { Helm, helmOrThrow, helms, runHelm } from './helm';
 import { find, parseManifests, podTemplates } from './kube';
 import { invariantViolations } from './invariants';
 import { scratchFolder } from './scratch';
+import { untar } from './files';
+import { releases } from '../../scripts/release';
 import type { KubeObject } from '../../src/model/k8s';
 
 /** Runs of the equivalence property per Helm version (EQUIVALENCE_RUNS=1000 for a longer hunt). */
@@ -237,6 +239,25 @@ export function helmSuite(major: Helm['major']): void {
         expect(images.sort()).toEqual([`mirror.example.com:5000/hub/${defaults.values.backend.image.repository}:${defaults.values.backend.image.tag}`, `ghcr.io/acme/todo-frontend:${defaults.values.frontend.image.tag}`].sort());
         expect(comparable(rendered)).toEqual(comparable(rawTemplate({ ...settings, values: validateValues(settings.values) })));
       });
+    });
+
+    describe('helm upgrade --reuse-values from an earlier release', () => {
+      // --reuse-values renders the new chart with the old release's values in place of its values.yaml
+      // (Helm coalesces the old chart's defaults with the old user values), so the keys added since are
+      // missing; --reset-then-reuse-values renders the old values over the new defaults.
+      it.each(releases().filter((release) => release.version !== CHART_VERSION).map((release) => [release.version, release]))(
+        'renders with release %s\'s values in place of the chart\'s defaults what it renders with them over its defaults: a missing new key reads as its default',
+        (_version, release) => {
+          const oldDefaults = untar(readFileSync(release.tgz)).get(`${CHART_NAME}/values.yaml`) ?? '';
+          const reused = join(scratchFolder('reused'), CHART_NAME);
+          cpSync(chartDir, reused, { recursive: true });
+          writeFileSync(join(reused, 'values.yaml'), oldDefaults);
+          const oldValues = join(scratchFolder('old-values'), 'values.yaml');
+          writeFileSync(oldValues, oldDefaults);
+          const render = (chart: string, extra: string[]) => parseManifests(helmOrThrow(helm, ['template', defaults.release.name, chart, '-n', defaults.release.namespace, ...extra]));
+          expect(render(reused, [])).toEqual(render(chartDir, ['-f', oldValues]));
+        },
+      );
     });
 
     describe('allowed differences, each checked on its own', () => {

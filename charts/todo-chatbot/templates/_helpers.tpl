@@ -7,7 +7,7 @@
 
 {{/* The backend's image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host. */}}
 {{- define "todo-chatbot.backend.image" -}}
-{{ if .Values.backend.image.digest }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.backend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.backend.image.repository }}{{ else }}{{ .Values.backend.image.repository }}{{ end }}@{{ .Values.backend.image.digest }}{{ else }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.backend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.backend.image.repository }}{{ else }}{{ .Values.backend.image.repository }}{{ end }}:{{ .Values.backend.image.tag }}{{ end }}
+{{ if .Values.backend.image.digest }}{{ if and ((dig "global" "imageRegistry" "" .Values.AsMap)) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.backend.image.repository)) }}{{ (dig "global" "imageRegistry" "" .Values.AsMap) }}/{{ .Values.backend.image.repository }}{{ else }}{{ .Values.backend.image.repository }}{{ end }}@{{ .Values.backend.image.digest }}{{ else }}{{ if and ((dig "global" "imageRegistry" "" .Values.AsMap)) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.backend.image.repository)) }}{{ (dig "global" "imageRegistry" "" .Values.AsMap) }}/{{ .Values.backend.image.repository }}{{ else }}{{ .Values.backend.image.repository }}{{ end }}:{{ .Values.backend.image.tag }}{{ end }}
 {{- end }}
 
 {{/* The labels of the backend's objects: labels and the component. */}}
@@ -44,7 +44,7 @@ app.kubernetes.io/component: backend
 
 {{/* The frontend's image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host. */}}
 {{- define "todo-chatbot.frontend.image" -}}
-{{ if .Values.frontend.image.digest }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.frontend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.frontend.image.repository }}{{ else }}{{ .Values.frontend.image.repository }}{{ end }}@{{ .Values.frontend.image.digest }}{{ else }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.frontend.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.frontend.image.repository }}{{ else }}{{ .Values.frontend.image.repository }}{{ end }}:{{ .Values.frontend.image.tag }}{{ end }}
+{{ if .Values.frontend.image.digest }}{{ if and ((dig "global" "imageRegistry" "" .Values.AsMap)) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.frontend.image.repository)) }}{{ (dig "global" "imageRegistry" "" .Values.AsMap) }}/{{ .Values.frontend.image.repository }}{{ else }}{{ .Values.frontend.image.repository }}{{ end }}@{{ .Values.frontend.image.digest }}{{ else }}{{ if and ((dig "global" "imageRegistry" "" .Values.AsMap)) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.frontend.image.repository)) }}{{ (dig "global" "imageRegistry" "" .Values.AsMap) }}/{{ .Values.frontend.image.repository }}{{ else }}{{ .Values.frontend.image.repository }}{{ end }}:{{ .Values.frontend.image.tag }}{{ end }}
 {{- end }}
 
 {{/* The labels of the frontend's objects: labels and the component. */}}
@@ -71,8 +71,8 @@ app.kubernetes.io/part-of: todo-chatbot
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" | quote }}
-{{- with .Values.commonLabels }}
-{{- toYaml . | nindent 0 }}
+{{- range $key, $value := (dig "commonLabels" (fromJson "{}") .Values.AsMap) }}
+{{ $key | toJson }}: {{ $value | toJson }}
 {{- end }}
 {{- end }}
 
@@ -101,7 +101,7 @@ app.kubernetes.io/component: test
 
 {{/* The helm test pods' image: repository@digest when a digest is set, else repository:tag; global.imageRegistry in front of a repository that names no registry host. */}}
 {{- define "todo-chatbot.tests.image" -}}
-{{ if .Values.tests.image.digest }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.tests.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.tests.image.repository }}{{ else }}{{ .Values.tests.image.repository }}{{ end }}@{{ .Values.tests.image.digest }}{{ else }}{{ if and (.Values.global.imageRegistry) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.tests.image.repository)) }}{{ .Values.global.imageRegistry }}/{{ .Values.tests.image.repository }}{{ else }}{{ .Values.tests.image.repository }}{{ end }}:{{ .Values.tests.image.tag }}{{ end }}
+{{ if .Values.tests.image.digest }}{{ if and ((dig "global" "imageRegistry" "" .Values.AsMap)) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.tests.image.repository)) }}{{ (dig "global" "imageRegistry" "" .Values.AsMap) }}/{{ .Values.tests.image.repository }}{{ else }}{{ .Values.tests.image.repository }}{{ end }}@{{ .Values.tests.image.digest }}{{ else }}{{ if and ((dig "global" "imageRegistry" "" .Values.AsMap)) (not (regexMatch "^([^/]*[.:][^/]*|localhost)\\/" .Values.tests.image.repository)) }}{{ (dig "global" "imageRegistry" "" .Values.AsMap) }}/{{ .Values.tests.image.repository }}{{ else }}{{ .Values.tests.image.repository }}{{ end }}:{{ .Values.tests.image.tag }}{{ end }}
 {{- end }}
 
 {{/* A CPU quantity ("500m", "0.5", "2") in millicores, as a float. */}}
@@ -221,11 +221,11 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if and (not (gt (int .Values.backend.rollingUpdate.maxSurge) 0)) (le (int .Values.backend.rollingUpdate.maxUnavailable) (int 0)) -}}
-{{- fail (printf "backend.rollingUpdate.maxUnavailable: expected more than 0 when backend.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got %d" (int .Values.backend.rollingUpdate.maxUnavailable)) -}}
+{{- if and (not (gt (int (dig "backend" "rollingUpdate" "maxSurge" 1 .Values.AsMap)) 0)) (le (int (dig "backend" "rollingUpdate" "maxUnavailable" 0 .Values.AsMap)) (int 0)) -}}
+{{- fail (printf "backend.rollingUpdate.maxUnavailable: expected more than 0 when backend.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got %d" (int (dig "backend" "rollingUpdate" "maxUnavailable" 0 .Values.AsMap))) -}}
 {{- end -}}
-{{- if ge (int .Values.backend.preStopSleepSeconds) (int .Values.backend.terminationGracePeriodSeconds) -}}
-{{- fail (printf "backend.preStopSleepSeconds: expected less than backend.terminationGracePeriodSeconds (%d; the pause is part of the grace period, and the app needs time to stop after it), got %d" (int .Values.backend.terminationGracePeriodSeconds) (int .Values.backend.preStopSleepSeconds)) -}}
+{{- if ge (int (dig "backend" "preStopSleepSeconds" 10 .Values.AsMap)) (int (dig "backend" "terminationGracePeriodSeconds" 30 .Values.AsMap)) -}}
+{{- fail (printf "backend.preStopSleepSeconds: expected less than backend.terminationGracePeriodSeconds (%d; the pause is part of the grace period, and the app needs time to stop after it), got %d" (int (dig "backend" "terminationGracePeriodSeconds" 30 .Values.AsMap)) (int (dig "backend" "preStopSleepSeconds" 10 .Values.AsMap))) -}}
 {{- end -}}
 {{- if and (eq .Values.backend.service.type "ClusterIP") (not (kindIs "invalid" .Values.backend.service.nodePort)) -}}
 {{- fail (printf "backend.service.nodePort: expected null when backend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %s" (include "todo-chatbot.shown" .Values.backend.service.nodePort)) -}}
@@ -269,16 +269,16 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- if and (not (gt (int .Values.frontend.rollingUpdate.maxSurge) 0)) (le (int .Values.frontend.rollingUpdate.maxUnavailable) (int 0)) -}}
-{{- fail (printf "frontend.rollingUpdate.maxUnavailable: expected more than 0 when frontend.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got %d" (int .Values.frontend.rollingUpdate.maxUnavailable)) -}}
+{{- if and (not (gt (int (dig "frontend" "rollingUpdate" "maxSurge" 1 .Values.AsMap)) 0)) (le (int (dig "frontend" "rollingUpdate" "maxUnavailable" 0 .Values.AsMap)) (int 0)) -}}
+{{- fail (printf "frontend.rollingUpdate.maxUnavailable: expected more than 0 when frontend.rollingUpdate.maxSurge is 0 (a rollout could neither start a pod nor stop one), got %d" (int (dig "frontend" "rollingUpdate" "maxUnavailable" 0 .Values.AsMap))) -}}
 {{- end -}}
-{{- if ge (int .Values.frontend.preStopSleepSeconds) (int .Values.frontend.terminationGracePeriodSeconds) -}}
-{{- fail (printf "frontend.preStopSleepSeconds: expected less than frontend.terminationGracePeriodSeconds (%d; the pause is part of the grace period, and the app needs time to stop after it), got %d" (int .Values.frontend.terminationGracePeriodSeconds) (int .Values.frontend.preStopSleepSeconds)) -}}
+{{- if ge (int (dig "frontend" "preStopSleepSeconds" 10 .Values.AsMap)) (int (dig "frontend" "terminationGracePeriodSeconds" 30 .Values.AsMap)) -}}
+{{- fail (printf "frontend.preStopSleepSeconds: expected less than frontend.terminationGracePeriodSeconds (%d; the pause is part of the grace period, and the app needs time to stop after it), got %d" (int (dig "frontend" "terminationGracePeriodSeconds" 30 .Values.AsMap)) (int (dig "frontend" "preStopSleepSeconds" 10 .Values.AsMap))) -}}
 {{- end -}}
 {{- if and (eq .Values.frontend.service.type "ClusterIP") (not (kindIs "invalid" .Values.frontend.service.nodePort)) -}}
 {{- fail (printf "frontend.service.nodePort: expected null when frontend.service.type is ClusterIP (only NodePort and LoadBalancer Services have node ports), got %s" (include "todo-chatbot.shown" .Values.frontend.service.nodePort)) -}}
 {{- end -}}
-{{- range $index, $item := .Values.backend.extraVolumes -}}
+{{- range $index, $item := (dig "backend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $found := false -}}
 {{- $other := "" -}}
 {{- range $key, $_ := $item -}}
@@ -293,13 +293,13 @@ app.kubernetes.io/component: test
 {{- fail (printf "%s: expected exactly one volume type of configMap, secret, emptyDir, persistentVolumeClaim, csi, downwardAPI, got %d" (printf "backend.extraVolumes[%d]" $index) $count) -}}
 {{- end -}}
 {{- end -}}
-{{- range $index, $item := .Values.backend.extraVolumes -}}
+{{- range $index, $item := (dig "backend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if has $item.name (list "tmp") -}}
 {{- fail (printf "backend.extraVolumes[%d].name: expected a name other than tmp (set by the chart), got %q" $index $item.name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $index, $item := .Values.backend.extraVolumes -}}
+{{- range $index, $item := (dig "backend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $entries = append $entries (list (printf "backend.extraVolumes[%d].name" $index) $item.name) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -310,19 +310,19 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- $names := list "tmp" -}}
-{{- range .Values.backend.extraVolumes -}}{{- $names = append $names .name -}}{{- end -}}
-{{- range $index, $item := .Values.backend.extraVolumeMounts -}}
+{{- range (dig "backend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}{{- $names = append $names .name -}}{{- end -}}
+{{- range $index, $item := (dig "backend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if not (has $item.name $names) -}}
 {{- fail (printf "backend.extraVolumeMounts[%d].name: expected the name of a volume of the pod (tmp, a name of backend.extraVolumes), got %s" $index (include "todo-chatbot.shown" $item.name)) -}}
 {{- end -}}
 {{- end -}}
-{{- range $index, $item := .Values.backend.extraVolumeMounts -}}
+{{- range $index, $item := (dig "backend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if has $item.mountPath (list "/tmp") -}}
 {{- fail (printf "backend.extraVolumeMounts[%d].mountPath: expected a path other than /tmp (set by the chart), got %q" $index $item.mountPath) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $index, $item := .Values.backend.extraVolumeMounts -}}
+{{- range $index, $item := (dig "backend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $entries = append $entries (list (printf "backend.extraVolumeMounts[%d].mountPath" $index) $item.mountPath) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -332,7 +332,7 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $index, $item := .Values.frontend.extraVolumes -}}
+{{- range $index, $item := (dig "frontend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $found := false -}}
 {{- $other := "" -}}
 {{- range $key, $_ := $item -}}
@@ -347,13 +347,13 @@ app.kubernetes.io/component: test
 {{- fail (printf "%s: expected exactly one volume type of configMap, secret, emptyDir, persistentVolumeClaim, csi, downwardAPI, got %d" (printf "frontend.extraVolumes[%d]" $index) $count) -}}
 {{- end -}}
 {{- end -}}
-{{- range $index, $item := .Values.frontend.extraVolumes -}}
+{{- range $index, $item := (dig "frontend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if has $item.name (list "tmp" "next-cache") -}}
 {{- fail (printf "frontend.extraVolumes[%d].name: expected a name other than tmp, next-cache (set by the chart), got %q" $index $item.name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $index, $item := .Values.frontend.extraVolumes -}}
+{{- range $index, $item := (dig "frontend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $entries = append $entries (list (printf "frontend.extraVolumes[%d].name" $index) $item.name) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -364,20 +364,20 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- $names := list "tmp" "next-cache" -}}
-{{- range .Values.frontend.extraVolumes -}}{{- $names = append $names .name -}}{{- end -}}
-{{- range $index, $item := .Values.frontend.extraVolumeMounts -}}
+{{- range (dig "frontend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}{{- $names = append $names .name -}}{{- end -}}
+{{- range $index, $item := (dig "frontend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if not (has $item.name $names) -}}
 {{- fail (printf "frontend.extraVolumeMounts[%d].name: expected the name of a volume of the pod (tmp, next-cache, a name of frontend.extraVolumes), got %s" $index (include "todo-chatbot.shown" $item.name)) -}}
 {{- end -}}
 {{- end -}}
-{{- range $index, $item := .Values.frontend.extraVolumeMounts -}}
+{{- range $index, $item := (dig "frontend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if has $item.mountPath (list "/tmp") -}}
 {{- fail (printf "frontend.extraVolumeMounts[%d].mountPath: expected a path other than /tmp (set by the chart), got %q" $index $item.mountPath) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
 {{- $entries = append $entries (list "frontend.nextCachePath" .Values.frontend.nextCachePath) -}}
-{{- range $index, $item := .Values.frontend.extraVolumeMounts -}}
+{{- range $index, $item := (dig "frontend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $entries = append $entries (list (printf "frontend.extraVolumeMounts[%d].mountPath" $index) $item.mountPath) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -387,26 +387,26 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.commonLabels -}}
+{{- range $name, $_ := (dig "commonLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
 {{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "commonLabels" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.commonAnnotations -}}
+{{- range $name, $_ := (dig "commonAnnotations" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
 {{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "commonAnnotations" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.backend.podLabels -}}
+{{- range $name, $_ := (dig "backend" "podLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
 {{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "backend.podLabels" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $key, $_ := .Values.commonLabels -}}
+{{- range $key, $_ := (dig "commonLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonLabels" $key)) $key) -}}
 {{- end -}}
-{{- range $key, $_ := .Values.backend.podLabels -}}
+{{- range $key, $_ := (dig "backend" "podLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "backend.podLabels" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -416,21 +416,21 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.backend.podAnnotations -}}
+{{- range $name, $_ := (dig "backend" "podAnnotations" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "checksum/config") -}}
 {{- fail (printf "%s: expected a key other than checksum/config (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "backend.podAnnotations" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.backend.serviceAccount.annotations -}}
+{{- range $name, $_ := (dig "backend" "serviceAccount" "annotations" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
 {{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "backend.serviceAccount.annotations" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $key, $_ := .Values.commonAnnotations -}}
+{{- range $key, $_ := (dig "commonAnnotations" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonAnnotations" $key)) $key) -}}
 {{- end -}}
-{{- range $key, $_ := .Values.backend.serviceAccount.annotations -}}
+{{- range $key, $_ := (dig "backend" "serviceAccount" "annotations" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "backend.serviceAccount.annotations" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -440,16 +440,16 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.frontend.podLabels -}}
+{{- range $name, $_ := (dig "frontend" "podLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "app.kubernetes.io/name" "app.kubernetes.io/instance" "app.kubernetes.io/component" "app.kubernetes.io/part-of" "app.kubernetes.io/version" "app.kubernetes.io/managed-by" "helm.sh/chart" "pod-security.kubernetes.io/enforce" "pod-security.kubernetes.io/audit" "pod-security.kubernetes.io/warn") -}}
 {{- fail (printf "%s: expected a key other than app.kubernetes.io/name, app.kubernetes.io/instance, app.kubernetes.io/component, app.kubernetes.io/part-of, app.kubernetes.io/version, app.kubernetes.io/managed-by, helm.sh/chart, pod-security.kubernetes.io/enforce, pod-security.kubernetes.io/audit, pod-security.kubernetes.io/warn (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.podLabels" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $key, $_ := .Values.commonLabels -}}
+{{- range $key, $_ := (dig "commonLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonLabels" $key)) $key) -}}
 {{- end -}}
-{{- range $key, $_ := .Values.frontend.podLabels -}}
+{{- range $key, $_ := (dig "frontend" "podLabels" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "frontend.podLabels" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -459,21 +459,21 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.frontend.podAnnotations -}}
+{{- range $name, $_ := (dig "frontend" "podAnnotations" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "checksum/config") -}}
 {{- fail (printf "%s: expected a key other than checksum/config (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.podAnnotations" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.frontend.serviceAccount.annotations -}}
+{{- range $name, $_ := (dig "frontend" "serviceAccount" "annotations" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
 {{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.serviceAccount.annotations" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $key, $_ := .Values.commonAnnotations -}}
+{{- range $key, $_ := (dig "commonAnnotations" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonAnnotations" $key)) $key) -}}
 {{- end -}}
-{{- range $key, $_ := .Values.frontend.serviceAccount.annotations -}}
+{{- range $key, $_ := (dig "frontend" "serviceAccount" "annotations" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "frontend.serviceAccount.annotations" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -483,16 +483,16 @@ app.kubernetes.io/component: test
 {{- end -}}
 {{- end -}}
 {{- end -}}
-{{- range $name, $_ := .Values.frontend.ingress.annotations -}}
+{{- range $name, $_ := (dig "frontend" "ingress" "annotations" (fromJson "{}") .Values.AsMap) -}}
 {{- if has $name (list "helm.sh/hook" "helm.sh/hook-delete-policy" "meta.helm.sh/release-name" "meta.helm.sh/release-namespace" "kubectl.kubernetes.io/last-applied-configuration") -}}
 {{- fail (printf "%s: expected a key other than helm.sh/hook, helm.sh/hook-delete-policy, meta.helm.sh/release-name, meta.helm.sh/release-namespace, kubectl.kubernetes.io/last-applied-configuration (set by the chart), got %q" (include "todo-chatbot.keyPath" (list "frontend.ingress.annotations" $name)) $name) -}}
 {{- end -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $key, $_ := .Values.commonAnnotations -}}
+{{- range $key, $_ := (dig "commonAnnotations" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "commonAnnotations" $key)) $key) -}}
 {{- end -}}
-{{- range $key, $_ := .Values.frontend.ingress.annotations -}}
+{{- range $key, $_ := (dig "frontend" "ingress" "annotations" (fromJson "{}") .Values.AsMap) -}}
 {{- $entries = append $entries (list (include "todo-chatbot.keyPath" (list "frontend.ingress.annotations" $key)) $key) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}
@@ -539,7 +539,7 @@ app.kubernetes.io/component: test
 {{- fail (printf "frontend.ingress.tlsSecretName: expected \"\" when frontend.ingress.host is empty (a certificate is for a host name: set the host), got %s" (include "todo-chatbot.shown" .Values.frontend.ingress.tlsSecretName)) -}}
 {{- end -}}
 {{- $entries := list -}}
-{{- range $index, $item := .Values.aiops.kagent.writeTools -}}
+{{- range $index, $item := (dig "aiops" "kagent" "writeTools" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- $entries = append $entries (list (printf "aiops.kagent.writeTools[%d]" $index) $item) -}}
 {{- end -}}
 {{- range $index, $entry := $entries -}}

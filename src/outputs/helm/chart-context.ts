@@ -1,7 +1,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { isKubernetesType, JsonSchema, nonNull } from '../../config/json-schema';
-import type { Release, Values } from '../../config/schema';
+import { isKubernetesType, JsonSchema, nonNull, schemaAt } from '../../config/json-schema';
+import { ADDED_IN, Release, Values } from '../../config/schema';
 import { Computation, Condition, ModelContext, ValuesPath } from '../../model/context';
 import { RESOURCE_ID } from '../../model/k8s';
 
@@ -91,6 +91,27 @@ function placeholders(schema: JsonSchema, path: string[]): unknown {
   return marker('value', path.join('.'));
 }
 
+/** A value as a Go template literal: a collection through Helm's `fromJson` (a mapping) or `fromJsonArray`. */
+function goLiteral(value: unknown): string {
+  if (value === undefined || value === null) return 'nil';
+  if (typeof value === 'object') return `(${Array.isArray(value) ? 'fromJsonArray' : 'fromJson'} ${JSON.stringify(JSON.stringify(value))})`;
+  return JSON.stringify(value);
+}
+
+/**
+ * A setting as Go text: `.Values.<path>`, or, at or below a key added after an earlier release
+ * (ADDED_IN), a `dig` that gives the default where the key is missing. `helm upgrade --reuse-values`
+ * from that release renders with the release's values, which lack the key: `.Values.a.b` of a missing
+ * `a` fails, and a missing number would read as 0.
+ */
+export function valuesExpression(schema: JsonSchema, path: string): string {
+  const keys = path.split('.');
+  const added = keys.findIndex((_, index) => schemaAt(schema, keys.slice(0, index + 1))?.[ADDED_IN] !== undefined);
+  if (added < 0) return `.Values.${path}`;
+  const fallback = keys.slice(added + 1).reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], schemaAt(schema, keys.slice(0, added + 1))?.default);
+  return `(dig ${keys.map((key) => JSON.stringify(key)).join(' ')} ${goLiteral(fallback)} .Values.AsMap)`;
+}
+
 /** A condition as the test of a Helm `if`, each setting written by `reference`. */
 export function helmCondition(condition: Condition, reference: (path: ValuesPath) => string): string {
   const part = (inner: Condition) => helmCondition(inner, reference);
@@ -138,7 +159,7 @@ export class ChartContext implements ModelContext {
    */
   private valuesReference(path: ValuesPath): string {
     if (!this.schemaAt(path)) throw new Error(`chart context: ${JSON.stringify(path)} is no path of the values schema`);
-    return `.Values.${path}`;
+    return valuesExpression(this.schema, path);
   }
 
   /** A condition as the test of a Helm `if`. */

@@ -1,11 +1,11 @@
 import { stringify } from 'yaml';
-import { holdsFreeText } from '../../config/json-schema';
-import { ChartContext, MARKER, PLACEHOLDER_START, splitConditionalKey, wholeMarker } from './chart-context';
+import { ChartContext, MARKER, PLACEHOLDER_START, splitConditionalKey, valuesExpression, wholeMarker } from './chart-context';
 
 /**
  * Writes synthesized objects that carry chart placeholders as Helm template text. Typed rendering:
- * numbers and booleans unquoted (`int` for integers), strings through `quote`, maps and lists through
- * `toYaml | nindent` (or entry by entry through `toJson` where they hold free text), conditional keys
+ * numbers and booleans unquoted (`int` for integers), strings through `quote`, maps and lists of
+ * settings entry by entry through `toJson` (lossless: `toYaml` folds long text, and writes a string such
+ * as "1e310" or "yes" plain, which a reader takes for a number or a boolean), conditional keys
  * inside `if` blocks, so the chart renders the same data the raw synth writes.
  */
 export class TemplateWriter {
@@ -34,7 +34,7 @@ export class TemplateWriter {
       case 'value':
       case 'text':
         // Helm reads numbers from values files as floats and prints large ones as 1e+06: `int` keeps digits.
-        return this.ctx.typeAt(argument) === 'integer' ? `.Values.${argument} | int` : `.Values.${argument}`;
+        return this.ctx.typeAt(argument) === 'integer' ? `${valuesExpression(this.ctx.schema, argument)} | int` : valuesExpression(this.ctx.schema, argument);
       case 'release':
         return `.Release.${argument}`;
       case 'include':
@@ -46,11 +46,6 @@ export class TemplateWriter {
     }
   }
 
-  /** A values collection that may hold free text: rendered entry by entry with `toJson`, which is lossless. */
-  private needsJson(kind: string, argument: string): boolean {
-    const node = kind === 'value' ? this.ctx.schemaAt(argument) : undefined;
-    return node !== undefined && holdsFreeText(node);
-  }
 
   private isCollection(kind: string, argument: string): boolean {
     if (kind === 'include') return typeof this.ctx.helpers.get(argument)?.body === 'object';
@@ -101,19 +96,15 @@ export class TemplateWriter {
       const expression = this.expression(keyPlaceholder.kind, keyPlaceholder.argument);
       // A helper's body is YAML already; at the start of a document it needs no new line.
       if (keyPlaceholder.kind === 'include') return [indent === 0 ? `{{ ${expression} }}` : `${pad}{{- ${expression} | nindent ${indent} }}`];
-      if (this.needsJson(keyPlaceholder.kind, keyPlaceholder.argument)) {
-        return [`${pad}{{- range $key, $value := ${expression} }}`, `${pad}{{ $key | toJson }}: {{ $value | toJson }}`, `${pad}{{- end }}`];
-      }
-      return [`${pad}{{- with ${expression} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+      return [`${pad}{{- range $key, $value := ${expression} }}`, `${pad}{{ $key | toJson }}: {{ $value | toJson }}`, `${pad}{{- end }}`];
     }
     const head = `${pad}${this.scalar(key)}:`;
     if (typeof value === 'string') {
       const placeholder = wholeMarker(value);
       if (placeholder && this.isCollection(placeholder.kind, placeholder.argument)) {
         const expression = this.expression(placeholder.kind, placeholder.argument);
-        if (this.needsJson(placeholder.kind, placeholder.argument)) return [`${head} {{ toJson ${expression} }}`];
-        const source = placeholder.kind === 'include' ? expression : `toYaml ${expression}`;
-        return [head, `${pad}  {{- ${source} | nindent ${indent + 2} }}`];
+        if (placeholder.kind === 'value') return [`${head} {{ toJson ${expression} }}`];
+        return [head, `${pad}  {{- ${expression} | nindent ${indent + 2} }}`];
       }
     }
     if (Array.isArray(value)) return value.length === 0 ? [`${head} []`] : [head, ...this.sequence(value, indent + 2)];
@@ -131,8 +122,7 @@ export class TemplateWriter {
       if (placeholder && this.isCollection(placeholder.kind, placeholder.argument)) {
         // A list setting appended to fixed items (ctx.concat).
         const expression = this.expression(placeholder.kind, placeholder.argument);
-        if (this.needsJson(placeholder.kind, placeholder.argument)) return [`${pad}{{- range ${expression} }}`, `${pad}- {{ toJson . }}`, `${pad}{{- end }}`];
-        return [`${pad}{{- with ${expression} }}`, `${pad}{{- toYaml . | nindent ${indent} }}`, `${pad}{{- end }}`];
+        return [`${pad}{{- range ${expression} }}`, `${pad}- {{ toJson . }}`, `${pad}{{- end }}`];
       }
       if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
         const lines = this.mapping(item as Record<string, unknown>, indent + 2);

@@ -21,7 +21,7 @@ import { RELEASE_RULES, releaseProblemLine } from '../../config/schema';
 import { describeAllowed, oneLine, PLAIN_KEY, withheld } from '../../config/errors';
 import { JsonSchema, nonNull, schemaLeaves, valuesJsonSchema } from '../../config/json-schema';
 import { CANONICAL_QUANTITY_HELPER, CHART_NAME } from '../../model/helpers';
-import { helmCondition, helperComment } from './chart-context';
+import { helmCondition, helperComment, valuesExpression } from './chart-context';
 
 export const VALIDATE_HELPER = `${CHART_NAME}.validate`;
 /** The template that runs the checks, and so the one Helm names when one fails. */
@@ -143,7 +143,7 @@ function withheldChecks(): string {
 }
 
 /** A setting as Go template text. */
-const setting = (path: ValuesPath) => `.Values.${path}`;
+const setting = (path: ValuesPath) => valuesExpression(valuesJsonSchema(), path);
 
 /**
  * A Helm `fail` with a rule's line, built by `line` from the shown values it is handed: each shown
