@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds one pinned Kubernetes release (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
 # the etcd that release pins, and the node's kubelet and kube-proxy, in one `go build` that shares their
-# packages) and kwok, each into a cache folder named by its
+# packages), kwok and distribution's registry, each into a cache folder named by its
 # version and a hash of its pins. A second run finds them there and builds nothing.
-# Prints the folder that holds the binaries. Usage: test/cluster/build.sh kubernetes v1.37 | kwok
+# Prints the folder that holds the binaries. Usage: test/cluster/build.sh kubernetes v1.37 | kwok | registry
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-what=${1:?usage: build.sh kubernetes vMAJOR.MINOR | kwok}
+what=${1:?usage: build.sh kubernetes vMAJOR.MINOR | kwok | registry}
 # shellcheck source=SCRIPTDIR/../support/cache.sh
 source "$here/../support/cache.sh"
 
@@ -45,6 +45,11 @@ build_kwok() {
   chmod 0644 "$out"/stages/*
 }
 
+build_registry() {
+  local out=$1
+  (cd "$here/go/registry" && go build -trimpath -ldflags="-s -w" -o "$out/" github.com/distribution/distribution/v3/cmd/registry)
+}
+
 case $what in
   kubernetes)
     minor=${2:?usage: build.sh kubernetes vMAJOR.MINOR}
@@ -61,5 +66,10 @@ case $what in
     key=$(fingerprint "$here/go/kwok/go.mod" "$here/go/kwok/go.sum")
     build_into "$cache_root/kwok-$version-$key" build_kwok
     ;;
-  *) echo "build.sh: unknown target $what (kubernetes or kwok)" >&2; exit 2 ;;
+  registry)
+    version=$(cd "$here/go/registry" && go list -m -f '{{.Version}}' github.com/distribution/distribution/v3)
+    key=$(fingerprint "$here/go/registry/go.mod" "$here/go/registry/go.sum")
+    build_into "$cache_root/registry-$version-$key" build_registry
+    ;;
+  *) echo "build.sh: unknown target $what (kubernetes, kwok or registry)" >&2; exit 2 ;;
 esac

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 mapfile -t minors < <(for modfile in test/cluster/go/kubernetes-v1.*.mod; do basename "$modfile" .mod; done | sed 's/^kubernetes-//' | sort -t. -k2,2nr)
 if [[ -n "${CLUSTER_KUBERNETES_MINOR:-}" ]]; then minors=("$CLUSTER_KUBERNETES_MINOR"); fi
 test/cluster/build.sh kwok >/dev/null
+test/cluster/build.sh registry >/dev/null
 for minor in "${minors[@]}"; do
   test/cluster/build.sh kubernetes "$minor" >/dev/null
 done

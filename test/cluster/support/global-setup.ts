@@ -21,6 +21,7 @@ export default async function globalSetup(): Promise<void> {
   const minor = process.env.CLUSTER_KUBERNETES_MINOR ?? pinnedKubernetesMinors().at(-1) ?? 'none pinned';
   const binaries = { kubernetesDir: built('kubernetes', minor), kwokDir: built('kwok') };
   const cluster = await startCluster(binaries);
+  process.env.REGISTRY_DIR = built('registry');
   globalThis.todoChatbotCluster = cluster;
   process.env.KUBECONFIG = cluster.kubeconfig;
   process.env.CLUSTER_VERSION = cluster.version;
