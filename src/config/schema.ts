@@ -58,20 +58,16 @@ const added = <T extends z.ZodType>(version: string, schema: T): T => schema.met
 /** Most entries a labels or annotations mapping takes: two mappings of the longest annotations stay below the API server's 256 KiB for an object's annotations. */
 const MAX_METADATA_ENTRIES = 25;
 
-const labelsSchema = (what: string) =>
-  added('0.2.0', z
-      .record(text(formats.qualifiedName), text(formats.labelValue, 63))
-      .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
-      .meta({ maxProperties: MAX_METADATA_ENTRIES })
-      .describe(what));
+/** A mapping of label or annotation keys to `value`s, of at most MAX_METADATA_ENTRIES entries. */
+const keyedByLabelKeys = (value: z.ZodString, what: string) =>
+  z
+    .record(text(formats.qualifiedName), value)
+    .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
+    .meta({ maxProperties: MAX_METADATA_ENTRIES })
+    .describe(what);
 
-const annotationsSchema = (what: string) =>
-  added('0.2.0', z
-      .record(text(formats.qualifiedName), freeText())
-      .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
-      .meta({ maxProperties: MAX_METADATA_ENTRIES })
-      .describe(what));
-
+const labelsSchema = (what: string) => added('0.2.0', keyedByLabelKeys(text(formats.labelValue, 63), what));
+const annotationsSchema = (what: string) => added('0.2.0', keyedByLabelKeys(freeText(), what));
 
 const envVarSchema = z.strictObject({
   name: text(formats.envName, 253).describe('Variable name.'),
@@ -108,18 +104,22 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
         liveness: probeSchema.describe('Restarts the container when it fails.'),
       })
       .describe(`HTTP health checks of the ${component}.`),
-    rollingUpdate: added('0.2.0', z
-      .strictObject({
-        maxSurge: int(0, 100).describe(`Pods a rollout may start above the ${component}'s replica count.`),
-        maxUnavailable: int(0, 100).describe(`Pods a rollout may take out of service below the ${component}'s replica count; 0 keeps every replica serving until its replacement is Ready.`),
-      })
-      .describe(`How a change rolls the ${component}'s pods (RollingUpdate); the two may not both be 0.`)),
-    preStopSleepSeconds: added('0.2.0', int(0, 300).describe(
-      `Seconds a stopping ${component} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
-    )),
-    terminationGracePeriodSeconds: added('0.2.0', int(1, 3600).describe(
-      `Seconds a stopping ${component} pod has, its preStop pause included, before it is killed.`,
-    )),
+    rollingUpdate: added(
+      '0.2.0',
+      z
+        .strictObject({
+          maxSurge: int(0, 100).describe(`Pods a rollout may start above the ${component}'s replica count.`),
+          maxUnavailable: int(0, 100).describe(`Pods a rollout may take out of service below the ${component}'s replica count; 0 keeps every replica serving until its replacement is Ready.`),
+        })
+        .describe(`How a change rolls the ${component}'s pods (RollingUpdate); the two may not both be 0.`),
+    ),
+    preStopSleepSeconds: added(
+      '0.2.0',
+      int(0, 300).describe(
+        `Seconds a stopping ${component} pod keeps serving before it gets SIGTERM (a \`sleep\` preStop hook, so the image needs \`sleep\`), while its Service stops sending it requests; keep it below \`terminationGracePeriodSeconds\`. 0: no pause.`,
+      ),
+    ),
+    terminationGracePeriodSeconds: added('0.2.0', int(1, 3600).describe(`Seconds a stopping ${component} pod has, its preStop pause included, before it is killed.`)),
     securityContext: z
       .strictObject({
         runAsUser: int(1, 2147483647).describe('Non-zero uid the container runs as.'),
@@ -149,34 +149,50 @@ function componentSchema(component: string, allowedServiceTypes: readonly [strin
       .describe(`Topology spread of the ${component} pods.`),
     podLabels: labelsSchema(`More labels for the ${component} pods (with \`commonLabels\`); never part of a selector, and none of the chart's own keys.`),
     podAnnotations: annotationsSchema(`Annotations for the ${component} pods (Prometheus, Vault or a service mesh read them); not \`checksum/config\`, which the chart sets.`),
-    nodeSelector: added('0.2.0', z
-        .record(text(formats.qualifiedName), text(formats.labelValue, 63))
-        .refine((entries) => Object.keys(entries).length <= MAX_METADATA_ENTRIES)
-        .meta({ maxProperties: MAX_METADATA_ENTRIES })
-        .describe(`Node labels a node must have to run the ${component} pods.`)),
-    tolerations: added('0.2.0', z
+    nodeSelector: labelsSchema(`Node labels a node must have to run the ${component} pods.`),
+    tolerations: added(
+      '0.2.0',
+      z
         .array(tolerationSchema)
         .max(20)
-        .describe(`Taints the ${component} pods tolerate, each \`{key, operator, value, effect}\` as in a pod spec, such as \`{key: dedicated, operator: Equal, value: chat, effect: NoSchedule}\`.`)),
-    affinity: added('0.2.0', affinitySchema.describe(
+        .describe(`Taints the ${component} pods tolerate, each \`{key, operator, value, effect}\` as in a pod spec, such as \`{key: dedicated, operator: Equal, value: chat, effect: NoSchedule}\`.`),
+    ),
+    affinity: added(
+      '0.2.0',
+      affinitySchema.describe(
         `Affinity of the ${component} pods, as in a pod spec (nodeAffinity, podAffinity, podAntiAffinity). When set, it replaces the chart's own (a preferred anti-affinity that spreads replicas over nodes).`,
-      )),
-    extraVolumes: added('0.2.0', z
+      ),
+    ),
+    extraVolumes: added(
+      '0.2.0',
+      z
         .array(volumeSchema)
         .max(20)
         .describe(
           `More volumes for the ${component} pods, as in a pod spec: a name and one of ${VOLUME_TYPES.join(', ')} (what Pod Security "restricted" allows, without projected and ephemeral), such as \`{name: ca-bundle, configMap: {name: my-ca}}\`.`,
-        )),
-    extraVolumeMounts: added('0.2.0', z
+        ),
+    ),
+    extraVolumeMounts: added(
+      '0.2.0',
+      z
         .array(volumeMountSchema)
         .max(20)
-        .describe(`Where the ${component} container mounts them (or the chart's own), as in a container spec, such as \`{name: ca-bundle, mountPath: /etc/ssl/custom, readOnly: true}\`.`)),
-    priorityClassName: added('0.2.0', text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods, which must exist in the cluster (else no pod is created); empty: the cluster's default.`)),
-    serviceAccount: added('0.2.0', z
+        .describe(`Where the ${component} container mounts them (or the chart's own), as in a container spec, such as \`{name: ca-bundle, mountPath: /etc/ssl/custom, readOnly: true}\`.`),
+    ),
+    priorityClassName: added(
+      '0.2.0',
+      text(orEmpty(formats.dnsSubdomain)).describe(`PriorityClass of the ${component} pods, which must exist in the cluster (else no pod is created); empty: the cluster's default.`),
+    ),
+    serviceAccount: added(
+      '0.2.0',
+      z
         .strictObject({
-          annotations: annotationsSchema(`Annotations for the ${component}'s ServiceAccount (with \`commonAnnotations\`), such as \`eks.amazonaws.com/role-arn\` (IRSA) or \`iam.gke.io/gcp-service-account\` (Workload Identity).`),
+          annotations: annotationsSchema(
+            `Annotations for the ${component}'s ServiceAccount (with \`commonAnnotations\`), such as \`eks.amazonaws.com/role-arn\` (IRSA) or \`iam.gke.io/gcp-service-account\` (Workload Identity).`,
+          ),
         })
-        .describe(`The ${component}'s ServiceAccount.`)),
+        .describe(`The ${component}'s ServiceAccount.`),
+    ),
   });
 }
 
@@ -205,13 +221,16 @@ export const KAGENT_WRITE_TOOLS = ['k8s_scale', 'k8s_rollout'] as const;
 
 export const valuesSchema = z
   .strictObject({
-    global: added('0.2.0', z
-      .looseObject({
-        imageRegistry: text(formats.imageRegistry, 255).describe('Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.'),
-      })
-      .describe(
-        "Values an umbrella chart shares with all its subcharts: Helm hands each the parent's `global`. Keys other charts read may be there too; they are ignored.",
-      )),
+    global: added(
+      '0.2.0',
+      z
+        .looseObject({
+          imageRegistry: text(formats.imageRegistry, 255).describe('Registry put in front of every image repository that names no registry host of its own (a mirror); empty: none.'),
+        })
+        .describe(
+          "Values an umbrella chart shares with all its subcharts: Helm hands each the parent's `global`. Keys other charts read may be there too; they are ignored.",
+        ),
+    ),
     commonLabels: labelsSchema("Labels added to every object and pod; never part of a selector, and none of the chart's own keys."),
     commonAnnotations: annotationsSchema('Annotations added to every object (not to pods: see `<component>.podAnnotations`).'),
     backend: componentSchema('backend', ['ClusterIP']).describe('The FastAPI backend (only reachable inside the cluster).'),
@@ -277,26 +296,29 @@ export const valuesSchema = z
         image: imageSchema.describe('Image of the `helm test` pods; it needs `sh` and `wget` (busybox has both).'),
       })
       .describe('The `helm test` pods that check both Services.'),
-    aiops: added('0.2.0', z
-      .strictObject({
-        kagent: z
-          .strictObject({
-            enabled: z.boolean().describe('Ship `<release>-<namespace>-<hash>-doctor`, a kagent Agent that knows this deployment, one per release and namespace (needs kagent v0.9 and its CRDs in the cluster).'),
-            namespace: text(formats.dnsLabel, 63).describe(
-              "Namespace kagent runs in. The Agent goes there too: kagent resolves an Agent's ModelConfig in the Agent's own namespace.",
-            ),
-            modelConfig: text(formats.dnsSubdomain).describe("kagent ModelConfig the Agent talks to, in `namespace` (kagent's chart creates `default-model-config`)."),
-            toolServer: text(formats.dnsSubdomain).describe(
-              "kagent RemoteMCPServer with the Kubernetes tools, in `namespace` (kagent's chart names it `<kagent release>-tool-server`).",
-            ),
-            writeTools: z
-              .array(z.enum(KAGENT_WRITE_TOOLS))
-              .max(KAGENT_WRITE_TOOLS.length)
-              .describe('Tools that change the cluster, given to the Agent on top of the read-only ones; each call waits for a human to approve it. Empty: the Agent only reads.'),
-          })
-          .describe('An optional kagent Agent that diagnoses this deployment with read-only Kubernetes tools.'),
-      })
-      .describe('AI-assisted operations.')),
+    aiops: added(
+      '0.2.0',
+      z
+        .strictObject({
+          kagent: z
+            .strictObject({
+              enabled: z.boolean().describe('Ship `<release>-<namespace>-<hash>-doctor`, a kagent Agent that knows this deployment, one per release and namespace (needs kagent v0.9 and its CRDs in the cluster).'),
+              namespace: text(formats.dnsLabel, 63).describe(
+                "Namespace kagent runs in. The Agent goes there too: kagent resolves an Agent's ModelConfig in the Agent's own namespace.",
+              ),
+              modelConfig: text(formats.dnsSubdomain).describe("kagent ModelConfig the Agent talks to, in `namespace` (kagent's chart creates `default-model-config`)."),
+              toolServer: text(formats.dnsSubdomain).describe(
+                "kagent RemoteMCPServer with the Kubernetes tools, in `namespace` (kagent's chart names it `<kagent release>-tool-server`).",
+              ),
+              writeTools: z
+                .array(z.enum(KAGENT_WRITE_TOOLS))
+                .max(KAGENT_WRITE_TOOLS.length)
+                .describe('Tools that change the cluster, given to the Agent on top of the read-only ones; each call waits for a human to approve it. Empty: the Agent only reads.'),
+            })
+            .describe('An optional kagent Agent that diagnoses this deployment with read-only Kubernetes tools.'),
+        })
+        .describe('AI-assisted operations.'),
+    ),
   })
   .describe('Settings of the AI-Powered Todo Chatbot deployment.');
 
