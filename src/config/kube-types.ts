@@ -74,7 +74,8 @@ const nodeSelectorTerm = z
 const weight = int(1, 100);
 
 const podAffinityTerm = z.strictObject({
-  labelSelector: labelSelector.optional(),
+  // Required: the API server warns that a term without one matches no pod.
+  labelSelector,
   namespaceSelector: labelSelector.optional(),
   namespaces: nonEmptyList(text(formats.dnsLabel, 63)).optional(),
   topologyKey: text(formats.qualifiedName),

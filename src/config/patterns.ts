@@ -41,7 +41,8 @@ export const formats = {
   // Folders below a volume's root: no "." or ".." part, no leading or trailing "/".
   relativePath: format(/^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/, 'a relative path such as "certs/ca.crt": letters, digits, "-", "_" and ".", no part starting with "."'),
   mountPath: format(/^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/, 'an absolute path such as "/etc/ssl/custom", not "/": letters, digits, "-", "_" and ".", no part starting with ".", no trailing "/"'),
-  wholeNumber: format(/^(0|-?[1-9][0-9]{0,17})$/, 'a whole number, such as "3" or "-1"'),
+  // A label value too (the API server checks both): no sign.
+  wholeNumber: format(/^(0|[1-9][0-9]{0,17})$/, 'a whole number, such as "3"'),
   backendUrl: format(/^(https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?)?$/, 'empty (derived from the backend Service), or an http(s) URL such as "http://api.example.com:8000"'),
 } as const;
 

@@ -33,6 +33,16 @@ function serverDryRun(objects: readonly object[], createdNamespaces: Set<string>
   return kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], yamlStream((objects as Named[]).filter((object) => object.kind !== 'Namespace')));
 }
 
+/** The synth's lines for settings it refuses; none for settings it takes. */
+function synthRefusal(settings: Settings): readonly string[] {
+  try {
+    validateValues(settings.values);
+    return [];
+  } catch (error) {
+    return (error as ConfigError).problems;
+  }
+}
+
 function withValues(change: (values: Settings['values']) => void): Settings {
   const settings = loadSettings();
   const values = structuredClone(settings.values);
@@ -117,12 +127,7 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
 
   describe.each(FORBIDDEN_BY_POD_SECURITY)('%s', (_name, change, warning) => {
     const settings = withValues(change);
-    let synthLines: readonly string[] = [];
-    try {
-      validateValues(settings.values);
-    } catch (error) {
-      synthLines = (error as ConfigError).problems;
-    }
+    const synthLines = synthRefusal(settings);
 
     it('makes Pod Security admission warn that its pods would be refused', () => {
       const result = serverDryRun(synthObjects(settings), createdNamespaces);
@@ -145,19 +150,14 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     ['a toleration of a value with operator Exists', (values) => { values.backend.tolerations = [{ key: 'dedicated', operator: 'Exists', value: 'x' } as never]; }, /value must be empty when `operator` is 'Exists'/],
     ['a toleration with no key and operator Equal', (values) => { values.backend.tolerations = [{ operator: 'Equal', value: 'x' } as never]; }, /operator must be Exists when `key` is empty/],
     ['tolerationSeconds with an effect other than NoExecute', (values) => { values.frontend.tolerations = [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 } as never]; }, /effect must be 'NoExecute' when `tolerationSeconds` is set/],
-    ['a node selector value longer than a label value', (values) => { values.frontend.nodeSelector = { zone: 'z'.repeat(64) }; }, /must be no more than 63 characters/],
+    ['a node selector value longer than a label value', (values) => { values.frontend.nodeSelector = { zone: 'z'.repeat(64) }; }, /must be no more than 63 (characters|bytes)/],
     ['an annotation key with a space', (values) => { values.commonAnnotations = { 'not a key': 'x' }; }, /metadata\.annotations: Invalid value: "not a key"/],
     ['a label key with two slashes', (values) => { values.commonLabels = { 'a/b/c': 'x' }; }, /metadata\.labels: Invalid value: "a\/b\/c"/],
   ];
 
   describe.each(REFUSED_BY_THE_SCHEMA_TOO)('%s', (_name, change, apiMessage) => {
     const settings = withValues(change);
-    let synthLines: readonly string[] = [];
-    try {
-      validateValues(settings.values);
-    } catch (error) {
-      synthLines = (error as ConfigError).problems;
-    }
+    const synthLines = synthRefusal(settings);
 
     it('is refused by the API server', () => {
       const result = serverDryRun(synthObjects(settings), createdNamespaces);
@@ -170,18 +170,16 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
       const field = synthLines[0].split(': ')[0];
       const rendered = helm(which, ['template', 'todo-chatbot', tgz, '-f', valuesFile(settings.values)]);
       expect(rendered.status).not.toBe(0);
-      expect(fieldsNamed(rendered.stderr).some((named) => sameField(named, field))).toBe(true);
+      // Helm 4 names a key its schema refuses by the key alone, at the root: "at '': invalid propertyName 'a/b/c'".
+      const badKey = /\["([^"]*)"\]$/.exec(field)?.[1];
+      const namesTheKey = badKey !== undefined && rendered.stderr.includes(`invalid propertyName '${badKey}'`);
+      expect({ stderr: rendered.stderr, named: namesTheKey || fieldsNamed(rendered.stderr).some((named) => sameField(named, field)) }).toMatchObject({ named: true });
     });
   });
 
   describe.each(REFUSED_BY_THE_API_SERVER)('%s', (_name, change, apiMessage) => {
     const settings = withValues(change);
-    let synthLine = '';
-    try {
-      validateValues(settings.values);
-    } catch (error) {
-      synthLine = (error as ConfigError).problems[0];
-    }
+    const [synthLine = ''] = synthRefusal(settings);
 
     it('is refused by the API server', () => {
       const result = serverDryRun(synthObjects(settings), createdNamespaces);
