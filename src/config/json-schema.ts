@@ -94,16 +94,10 @@ export function schemaAt(root: JsonSchema, path: readonly PropertyKey[]): JsonSc
   return node;
 }
 
-/** `anyOf: [X, {type: null}]` is how zod writes a nullable X; any other `anyOf` is a choice of forms (`alternatives`) and stays. */
+/** `anyOf: [X, {type: null}]` is how zod writes a nullable X; any other `anyOf` is a choice of forms and stays. */
 export function nonNull(node: JsonSchema): JsonSchema {
   const others = node.anyOf?.filter((option) => option.type !== 'null');
   return others?.length === 1 && others.length < (node.anyOf?.length ?? 0) ? others[0] : node;
-}
-
-/** The forms a value may take: an `anyOf`'s options, or the node alone. */
-export function alternatives(node: JsonSchema): JsonSchema[] {
-  const schema = nonNull(node);
-  return schema.anyOf ?? [schema];
 }
 
 /** Every setting of a schema: the leaves below its fixed mappings, each with the keys that lead to it. */
