@@ -3,9 +3,11 @@
  */
 import { runCli } from './src/cli';
 
-process.exitCode = runCli(process.argv.slice(2), {
+void runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   projectRoot: __dirname,
+}).then((code) => {
+  process.exitCode = code;
 });

@@ -42,6 +42,8 @@ if (startupSnapshot.isBuildingSnapshot()) {
     }
     const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), env: process.env, projectRoot: root };
     // node runs the snapshot as `node --snapshot-blob FILE -- ARGS`: argv holds node, then ARGS.
-    process.exitCode = runCli(process.argv.slice(1), io);
+    void runCli(process.argv.slice(1), io).then((code) => {
+      process.exitCode = code;
+    });
   });
 }

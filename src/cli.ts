@@ -3,6 +3,7 @@
  * packaged chart) and charts/ (chart source). Bad input gives one `error:` line per problem and exit
  * code 1, and nothing is written.
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, describeIssues } from './config/errors';
@@ -11,11 +12,12 @@ import { DEFAULT_RELEASE, loadSettings } from './config/load';
 import { DEFAULT_PROFILE, PROFILE_NAMES } from './config/profiles';
 import { SECRET_ENV } from './config/rules';
 import { SECRET_ENV_BY_FIELD, SECRET_FIELDS, SecretField, secretValuesSchema } from './config/schema';
+import { loadSigningKey, SigningKeyRequest } from './config/signing-key';
 import { SecretValues } from './constructs/secret';
 import { CHART_NAME } from './model/helpers';
 import { RAW_FILES } from './outputs/raw';
 import { foreignEntries, outputFolderProblem, replaceFolder } from './outputs/write';
-import { isDistFile, synth } from './synth';
+import { chartProvenance, isDistFile, synth } from './synth';
 
 const USAGE = `Usage: npm run synth -- [options]
 
@@ -30,6 +32,13 @@ Options:
   --namespace NAME      namespace of every object (default: ${DEFAULT_RELEASE.namespace})
   --out DIR             where the manifests and the .tgz go (default: the project's dist)
   --charts DIR          where the chart source goes (default: the project's charts)
+  --sign                sign the packaged chart, as "helm package --sign" does: writes its provenance
+                        file (the .tgz's name + .prov) beside it, for helm verify and install --verify
+  --key NAME            with --sign: the key's user ID, or a part of it that only one key's user IDs hold
+  --keyring FILE        with --sign: the secret keyring holding the key, binary or armored, as
+                        "gpg --export-secret-keys" writes it
+  --passphrase-file FILE
+                        with --sign: the key's passphrase, the file's first line; - reads standard input
   -h, --help            show this help
 
 Relative paths are read from the folder you run the command in.
@@ -46,8 +55,15 @@ const OPTIONS = {
   namespace: { type: 'string' },
   out: { type: 'string' },
   charts: { type: 'string' },
+  sign: { type: 'boolean' },
+  key: { type: 'string' },
+  keyring: { type: 'string' },
+  'passphrase-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The options only --sign reads, and what each gives. */
+const SIGNING_OPTIONS = { key: 'NAME', keyring: 'FILE', 'passphrase-file': 'FILE' } as const;
 
 function parseCommandLine(argv: string[]) {
   let parsed;
@@ -68,8 +84,18 @@ function parseCommandLine(argv: string[]) {
     }
     given.set(token.name, token.value);
   }
+  const { values } = parsed;
+  for (const [name, argument] of Object.entries(SIGNING_OPTIONS) as [keyof typeof SIGNING_OPTIONS, string][]) {
+    if (values[name] === undefined) continue;
+    if (!values.sign) problems.push(`--${name}: expected together with --sign, which is the option that signs`);
+    else if (values[name] === '') problems.push(`--${name}: expected ${argument}, got ""`);
+  }
+  if (values.sign) {
+    if (values.key === undefined) problems.push('--sign: expected --key NAME too (the user ID of the key to sign with)');
+    if (values.keyring === undefined) problems.push('--sign: expected --keyring FILE too (the secret keyring, as "gpg --export-secret-keys" writes it)');
+  }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
-  return parsed.values;
+  return values;
 }
 
 /**
@@ -99,12 +125,31 @@ function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Standard input, read whole (`--passphrase-file -`). @default the process's */
+  readonly stdin?: () => string;
   readonly env: NodeJS.ProcessEnv;
   /** The project folder: where `dist/` and `charts/` go unless --out and --charts say otherwise. */
   readonly projectRoot: string;
 }
 
-function run(argv: string[], io: CliIo): void {
+/** What --sign asks for, its paths resolved from the caller's folder; the passphrase file read now. */
+function signingKeyRequest(options: ReturnType<typeof parseCommandLine>, io: CliIo): SigningKeyRequest | undefined {
+  if (!options.sign || options.key === undefined || options.keyring === undefined) return undefined;
+  const fromCaller = (path: string) => (isAbsolute(path) ? path : resolve(callerFolder(io.env), path));
+  const file = options['passphrase-file'];
+  if (file === undefined) return { name: options.key, keyring: options.keyring, keyringPath: fromCaller(options.keyring) };
+  const source = `--passphrase-file ${file}`;
+  let text: string;
+  try {
+    text = file === '-' ? (io.stdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(fromCaller(file), 'utf8');
+  } catch (error) {
+    throw new ConfigError([`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`]);
+  }
+  // Helm reads the first line, without its line ending.
+  return { name: options.key, keyring: options.keyring, keyringPath: fromCaller(options.keyring), passphrase: { value: text.split(/\r?\n/)[0], source } };
+}
+
+async function run(argv: string[], io: CliIo): Promise<void> {
   const options = parseCommandLine(argv);
   if (options.help) {
     io.stdout(USAGE);
@@ -142,7 +187,10 @@ function run(argv: string[], io: CliIo): void {
     throw new ConfigError([`--charts ${chartsDir}: expected a folder whose ${CHART_NAME}/ is outside --out ${outDir} (each is replaced as a whole), got one inside the other`]);
   }
   const secretValues = settings.values.secret.create ? secretValuesFromEnvironment(io.env) : undefined;
+  const signing = signingKeyRequest(options, io);
+  const signingKey = signing && (await loadSigningKey(signing));
   const { dist, chart } = synth(settings, secretValues);
+  if (signingKey) dist.set(...(await chartProvenance(signingKey)));
   const foreign = [
     ...foreignEntries(outPath, dist, isDistFile).map((name) => `--out ${outDir}: refusing to replace a folder that holds ${name}, which the synth did not write`),
     ...foreignEntries(chartPath, chart, () => false).map((name) => `--charts ${chartsDir}: refusing to replace ${join(chartsDir, CHART_NAME)}, which holds ${name}, which the synth did not write`),
@@ -157,9 +205,9 @@ function run(argv: string[], io: CliIo): void {
 }
 
 /** Runs the synth; returns the exit code. */
-export function runCli(argv: string[], io: CliIo): number {
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
-    run(argv, io);
+    await run(argv, io);
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

@@ -19,10 +19,10 @@ function workspace(): { dir: string; out: string; charts: string; args: string[]
 }
 
 
-function cli(argv: string[], env: NodeJS.ProcessEnv = {}, projectRoot = ROOT): { code: number; stdout: string; stderr: string } {
+async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, projectRoot = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, projectRoot });
+  const code = await runCli(argv, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env, projectRoot });
   return { code, stdout, stderr };
 }
 
@@ -99,11 +99,11 @@ describe('npm run synth (the real process)', () => {
     for (const path of paths) expect({ path, exists: existsSync(resolve(caller, path)) }).toEqual({ path, exists: true });
   });
 
-  it("writes to the project's dist/ and charts/ by default, wherever it is called from, and names them from the caller's folder", () => {
+  it("writes to the project's dist/ and charts/ by default, wherever it is called from, and names them from the caller's folder", async () => {
     const { dir: project } = workspace();
     const caller = join(project, 'docs');
     mkdirSync(caller);
-    const result = cli([], { INIT_CWD: caller }, project);
+    const result = await cli([], { INIT_CWD: caller }, project);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     expect(result.stdout).toBe(`Wrote ${['00-namespace.yaml', '20-todo-chatbot.yaml', `todo-chatbot-${CHART_VERSION}.tgz`].map((file) => join('..', 'dist', file)).join(', ')} and ${join('..', 'charts', 'todo-chatbot')}/\n`);
     expect(readdirSync(project).sort()).toEqual(['charts', 'dist', 'docs']);
@@ -120,8 +120,8 @@ describe('npm run synth (the real process)', () => {
 });
 
 describe('synth command line', () => {
-  it('explains itself with --help', () => {
-    const { code, stdout } = cli(['--help']);
+  it('explains itself with --help', async () => {
+    const { code, stdout } = await cli(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('--profile NAME');
     expect(stdout).toContain('--values FILE');
@@ -138,17 +138,17 @@ describe('synth command line', () => {
     [['--namespace', 'x'.repeat(64)], /^error: --namespace: expected a DNS-1123 label of at most 63 characters/],
     // The raw output labels its Namespace and README's uninstall deletes it: never one the cluster owns.
     ...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((namespace): [string[], RegExp] => [['--namespace', namespace], new RegExp(`^error: --namespace: expected a namespace of the release.s own, not default or kube-\\*.*got "${namespace}"\n$`)]),
-  ])('refuses %j', (argv, message) => {
+  ])('refuses %j', async (argv, message) => {
     const { args } = workspace();
-    const { code, stderr } = cli([...argv, ...args]);
+    const { code, stderr } = await cli([...argv, ...args]);
     expect(code).toBe(1);
     expect(stderr).toMatch(message);
   });
 
-  it('refuses to create the Secret without its environment variables, naming them', () => {
+  it('refuses to create the Secret without its environment variables, naming them', async () => {
     const { dir, args } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'secret:\n  create: true\n');
-    const { code, stderr } = cli([...args, '-f', join(dir, 'v.yaml')], { DATABASE_URL: 'x' });
+    const { code, stderr } = await cli([...args, '-f', join(dir, 'v.yaml')], { DATABASE_URL: 'x' });
     expect(code).toBe(1);
     expect(stderr).toBe('error: secret.create: true needs the environment variables OPENAI_API_KEY, BETTER_AUTH_SECRET (set, non-empty); they are never read from files\n');
   });
@@ -156,20 +156,20 @@ describe('synth command line', () => {
   it.each([
     ['a line separator', `${SECRETS.OPENAI_API_KEY}\u2028more`],
     ['more than 4096 characters', SECRETS.OPENAI_API_KEY.repeat(200)],
-  ])('checks secrets from the environment by the rules of secret.values (%s), naming the variable and never showing the value', (_name, openaiApiKey) => {
+  ])('checks secrets from the environment by the rules of secret.values (%s), naming the variable and never showing the value', async (_name, openaiApiKey) => {
     const { dir, out, args } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'secret:\n  create: true\n');
-    const { code, stderr } = cli([...args, '-f', join(dir, 'v.yaml')], { ...SECRETS, OPENAI_API_KEY: openaiApiKey });
+    const { code, stderr } = await cli([...args, '-f', join(dir, 'v.yaml')], { ...SECRETS, OPENAI_API_KEY: openaiApiKey });
     expect({ code, stderr }).toEqual({ code: 1, stderr: 'error: OPENAI_API_KEY: expected a string without the line separators U+0085, U+2028 and U+2029 (at most 4096 characters), got text (not shown: a secret value)\n' });
     expect(existsSync(out)).toBe(false);
   });
 
-  (process.platform === 'win32' ? it.skip : it).each([['077', 0o077], ['000', 0o000], ['022', 0o022]])('writes files 0644 (the Secret 0600) and folders 0755 whatever the umask (%s), the folders it makes on the way too', (_name, umask) => {
+  (process.platform === 'win32' ? it.skip : it).each([['077', 0o077], ['000', 0o000], ['022', 0o022]])('writes files 0644 (the Secret 0600) and folders 0755 whatever the umask (%s), the folders it makes on the way too', async (_name, umask) => {
     const { dir } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'secret:\n  create: true\n');
     const before = process.umask(umask);
     try {
-      expect(cli(['--out', join(dir, 'made', 'on', 'the', 'way'), '--charts', join(dir, 'charts'), '-f', join(dir, 'v.yaml')], SECRETS).code).toBe(0);
+      expect((await cli(['--out', join(dir, 'made', 'on', 'the', 'way'), '--charts', join(dir, 'charts'), '-f', join(dir, 'v.yaml')], SECRETS)).code).toBe(0);
     } finally {
       process.umask(before);
     }
@@ -184,52 +184,52 @@ describe('synth command line', () => {
     expect([...new Set(modes(dir))].sort()).toEqual(['Secret 600', 'file 644', 'folder 755']);
   });
 
-  it('refuses secret values in a values file', () => {
+  it('refuses secret values in a values file', async () => {
     const { dir, args } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'secret:\n  values:\n    openaiApiKey: sk-abc\n');
-    const { code, stderr } = cli([...args, '-f', join(dir, 'v.yaml')]);
+    const { code, stderr } = await cli([...args, '-f', join(dir, 'v.yaml')]);
     expect(code).toBe(1);
     expect(stderr).toContain('error: secret.values.openaiApiKey: expected ""');
     expect(stderr).not.toContain('sk-abc');
   });
 
-  it('reads values files as Helm does (YAML 1.1: yes and on are booleans)', () => {
+  it('reads values files as Helm does (YAML 1.1: yes and on are booleans)', async () => {
     const { dir, out, args } = workspace();
     writeFileSync(join(dir, 'v.yaml'), 'networkPolicy:\n  enabled: yes\nbackend:\n  podDisruptionBudget:\n    enabled: on\n');
-    expect(cli([...args, '-f', join(dir, 'v.yaml')]).code).toBe(0);
+    expect((await cli([...args, '-f', join(dir, 'v.yaml')])).code).toBe(0);
     const manifests = readFileSync(join(out, '20-todo-chatbot.yaml'), 'utf8');
     expect(manifests).toContain('kind: NetworkPolicy');
     expect(manifests).toContain('kind: PodDisruptionBudget');
   });
 
-  it('refuses to replace an output folder that holds files it did not write', () => {
+  it('refuses to replace an output folder that holds files it did not write', async () => {
     const { dir } = workspace();
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src', 'main.ts'), 'precious');
-    const { code, stderr } = cli(['--out', join(dir, 'src'), '--charts', join(dir, 'charts')]);
+    const { code, stderr } = await cli(['--out', join(dir, 'src'), '--charts', join(dir, 'charts')]);
     expect(code).toBe(1);
     expect(stderr).toBe(`error: --out ${join(dir, 'src')}: refusing to replace a folder that holds main.ts, which the synth did not write\n`);
     expect(readFileSync(join(dir, 'src', 'main.ts'), 'utf8')).toBe('precious');
   });
 
-  it("replaces what earlier synths wrote (a Secret file, another version's chart) and nothing else", () => {
+  it("replaces what earlier synths wrote (a Secret file, another version's chart) and nothing else", async () => {
     const { out, args } = workspace();
     mkdirSync(out, { recursive: true });
     for (const earlier of ['10-secret.yaml', 'todo-chatbot-0.0.9.tgz']) writeFileSync(join(out, earlier), 'earlier');
-    expect(cli(args).code).toBe(0);
+    expect((await cli(args)).code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['00-namespace.yaml', '20-todo-chatbot.yaml', `todo-chatbot-${CHART_VERSION}.tgz`]);
     for (const foreign of ['30-mine.yaml', 'todo-chatbot-.tgz']) {
       writeFileSync(join(out, foreign), 'mine');
-      expect(cli(args).stderr).toBe(`error: --out ${out}: refusing to replace a folder that holds ${foreign}, which the synth did not write\n`);
+      expect((await cli(args)).stderr).toBe(`error: --out ${out}: refusing to replace a folder that holds ${foreign}, which the synth did not write\n`);
       rmSync(join(out, foreign));
     }
   });
 
-  it('merges values files in order, later wins', () => {
+  it('merges values files in order, later wins', async () => {
     const { dir, out, args } = workspace();
     writeFileSync(join(dir, 'a.yaml'), 'backend:\n  replicas: 3\nconfig:\n  logLevel: debug\n');
     writeFileSync(join(dir, 'b.yaml'), 'backend:\n  replicas: 4\n');
-    expect(cli([...args, '-f', join(dir, 'a.yaml'), '--values', join(dir, 'b.yaml')]).code).toBe(0);
+    expect((await cli([...args, '-f', join(dir, 'a.yaml'), '--values', join(dir, 'b.yaml')])).code).toBe(0);
     const manifests = readFileSync(join(out, '20-todo-chatbot.yaml'), 'utf8');
     expect(manifests).toContain('replicas: 4');
     expect(manifests).toContain('LOG_LEVEL: debug');
@@ -277,13 +277,13 @@ describe('output folders the synth cannot use: one line, exit 1, nothing written
     ['--out below a file', ['--out', join(file, 'dist')], `error: --out ${join(file, 'dist')}: cannot be created: ${file} is a file`],
     ['--out under /proc (creating it looped forever)', ['--out', '/proc/todo-chatbot-dist'], 'error: --out /proc/todo-chatbot-dist: cannot be written: nothing can be created in /proc'],
     ['--charts under /sys', ['--charts', '/sys/todo-chatbot-charts'], 'error: --charts /sys/todo-chatbot-charts: cannot be written: nothing can be created in /sys'],
-  ])('%s', (_case, flags, expected) => {
+  ])('%s', async (_case, flags, expected) => {
     const { dir, args } = workspace();
     const before = fileTree(dir);
     const cwdBefore = readdirSync(process.cwd()).sort();
     const flagged = new Set(flags.filter((_, index) => index % 2 === 0));
     const rest = args.filter((_, index) => !flagged.has(args[index - (index % 2)]));
-    const result = cli([...rest, ...flags]);
+    const result = await cli([...rest, ...flags]);
     expect(result).toMatchObject({ code: 1, stdout: '' });
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining(expected)]);
     expect(fileTree(dir)).toEqual(before);
@@ -295,21 +295,21 @@ describe('output folders the synth cannot use: one line, exit 1, nothing written
     ['NEL', '\u0085', '\\u0085'],
     ['PARAGRAPH SEPARATOR', '\u2029', '\\u2029'],
     ['carriage return', '\r', '\\r'],
-  ])('shows a value holding a %s escaped, so each error stays one line', (_name, character, escaped) => {
+  ])('shows a value holding a %s escaped, so each error stays one line', async (_name, character, escaped) => {
     const { dir, args } = workspace();
     const values = join(dir, 'values.json');
     // Written as JSON escapes: raw in a file, go-yaml (and so the synth) reads NEL, LS and PS as line breaks.
     const json = JSON.stringify({ backend: { image: { tag: `a${character}b` } }, config: { extra: { [`K${character}`]: 'v' } } });
     writeFileSync(values, json.replace(/[\u0085\u2028\u2029]/g, (raw) => `\\u${raw.charCodeAt(0).toString(16).padStart(4, '0')}`));
-    const result = cli([...args, '-f', values]);
+    const result = await cli([...args, '-f', values]);
     expect(result.code).toBe(1);
     const lines = result.stderr.split(/\r\n|[\n\r\u0085\u2028\u2029]/).filter(Boolean);
     expect(lines).toEqual([expect.stringContaining(`got "a${escaped}b"`), expect.stringContaining(`config.extra["K${escaped}"]`)]);
   });
 
-  it('refuses --out and --charts inside each other (each is replaced as a whole)', () => {
+  it('refuses --out and --charts inside each other (each is replaced as a whole)', async () => {
     const { dir } = workspace();
-    const result = cli(['--out', join(dir, 'out'), '--charts', join(dir, 'out')]);
+    const result = await cli(['--out', join(dir, 'out'), '--charts', join(dir, 'out')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: --charts .*: expected a folder whose todo-chatbot\/ is outside --out/);
     expect(readdirSync(dir)).toEqual([]);
@@ -317,13 +317,13 @@ describe('output folders the synth cannot use: one line, exit 1, nothing written
 });
 
 describe('bad input never half-writes and never crashes', () => {
-  it.each(malformed)('%s: one clear line, exit 1, nothing written', (_name, content, expected) => {
+  it.each(malformed)('%s: one clear line, exit 1, nothing written', async (_name, content, expected) => {
     const { dir, args } = workspace();
-    expect(cli(args).code).toBe(0);
+    expect((await cli(args)).code).toBe(0);
     const before = fileTree(dir);
     const file = join(dir, 'values.yaml');
     writeFileSync(file, content);
-    const { code, stderr, stdout } = cli([...args, '-f', file]);
+    const { code, stderr, stdout } = await cli([...args, '-f', file]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     const lines = stderr.trimEnd().split('\n');
@@ -332,33 +332,33 @@ describe('bad input never half-writes and never crashes', () => {
     expect(fileTree(dir)).toEqual({ ...before, [file]: expect.any(String) });
   });
 
-  it('a values file of 40,000 keys where 100 are allowed: one line naming the bound (the parser\'s own repeated-key check took seconds)', () => {
+  it('a values file of 40,000 keys where 100 are allowed: one line naming the bound (the parser\'s own repeated-key check took seconds)', async () => {
     const { dir, args } = workspace();
     const file = join(dir, 'huge.json');
     writeFileSync(file, JSON.stringify({ config: { extra: Object.fromEntries(Array.from({ length: 40000 }, (_, index) => [`KEY_${index}`, 'v'])) } }));
-    const result = cli([...args, '-f', file]);
+    const result = await cli([...args, '-f', file]);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: config\.extra: expected a mapping of at most 100 entries, got /)]);
   });
 
-  it('repeated keys are refused with the line and column of the repeat, at any depth', () => {
+  it('repeated keys are refused with the line and column of the repeat, at any depth', async () => {
     const { dir, args } = workspace();
     const file = join(dir, 'repeated.yaml');
     writeFileSync(file, 'backend:\n  replicas: 1\n  replicas: 2\n');
-    expect(cli([...args, '-f', file]).stderr).toBe(`error: ${file}:3:3: expected each key once in a mapping, got "replicas" again (Helm would keep only one of them)\n`);
+    expect((await cli([...args, '-f', file])).stderr).toBe(`error: ${file}:3:3: expected each key once in a mapping, got "replicas" again (Helm would keep only one of them)\n`);
   });
 
-  it('a missing file is one clear line', () => {
+  it('a missing file is one clear line', async () => {
     const { dir, args } = workspace();
-    const { code, stderr } = cli([...args, '-f', join(dir, 'nope.yaml')]);
+    const { code, stderr } = await cli([...args, '-f', join(dir, 'nope.yaml')]);
     expect(code).toBe(1);
     expect(stderr).toBe(`error: ${join(dir, 'nope.yaml')}: cannot read values file: no such file\n`);
   });
 
-  it('random YAML documents either synthesize or fail with error lines only (fast-check)', () => {
+  it('random YAML documents either synthesize or fail with error lines only (fast-check)', async () => {
     const { dir, args } = workspace();
     mkdirSync(join(dir, 'inputs'));
-    expect(cli(args).code).toBe(0);
+    expect((await cli(args)).code).toBe(0);
     const before = fileTree(join(dir, 'dist'));
     // Text with the characters that end a line for some reader, and the YAML 1.1 spellings readers disagree on.
     const oddText = fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('a\u2028b', 'a\u0085b', 'a\rb', 'PORT', 'HOSTNAME', '2001-12-14', '0o17', '1_000', 'yes', '~'));
@@ -380,11 +380,11 @@ describe('bad input never half-writes and never crashes', () => {
       fc.integer({ min: 101, max: 3000 }).map((count) => JSON.stringify({ config: { extra: Object.fromEntries(Array.from({ length: count }, (_, i) => [`K${i}`, 'v'])) } })),
     );
     let index = 0;
-    fc.assert(
-      fc.property(text, (content) => {
+    await fc.assert(
+      fc.asyncProperty(text, async (content) => {
         const file = join(dir, 'inputs', `input-${index++}.yaml`);
         writeFileSync(file, content);
-        const { code, stderr } = cli([...args, '-f', file]);
+        const { code, stderr } = await cli([...args, '-f', file]);
         if (code !== 0) {
           // One line per problem, whatever a value holds: no reader may see a line break inside one.
           const lines = stderr.trimEnd().split(/\r\n|[\n\r\u0085\u2028\u2029]/);

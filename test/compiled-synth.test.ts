@@ -48,10 +48,10 @@ describe('the compiled synth', () => {
   };
 
   /** The sources' synth, run in this process. */
-  const synthFromSources = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+  const synthFromSources = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
     const out = outputFolder();
     let [stdout, stderr] = ['', ''];
-    const status = runCli(['--out', join(out, 'dist'), '--charts', join(out, 'charts'), ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: extraEnv, projectRoot: ROOT });
+    const status = await runCli(['--out', join(out, 'dist'), '--charts', join(out, 'charts'), ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env: extraEnv, projectRoot: ROOT });
     return outcome(out, status, stdout, stderr);
   };
 
@@ -77,15 +77,16 @@ describe('the compiled synth', () => {
     ['a Secret from the environment', ['-f', secretFile], secrets],
     ['a wrong type', ['-f', badFile], {}],
     ['an unknown option', ['--set', 'x'], {}],
+    ['a keyring that is not one', ['--sign', '--key', 'x', '--keyring', badFile], {}],
     ['help', ['--help'], {}],
-  ] as [string, string[], NodeJS.ProcessEnv][])('writes and says byte for byte what the sources do, without running them: %s', (_case, args, extraEnv) => {
-    expect(synth(args, extraEnv)).toEqual(synthFromSources(args, extraEnv));
+  ] as [string, string[], NodeJS.ProcessEnv][])('writes and says byte for byte what the sources do, without running them: %s', async (_case, args, extraEnv) => {
+    expect(synth(args, extraEnv)).toEqual(await synthFromSources(args, extraEnv));
   });
 
-  it('is not used where there is none for this node: the launcher runs the sources', () => {
+  it('is not used where there is none for this node: the launcher runs the sources', async () => {
     const run = synth(['--help'], { TODO_CHATBOT_SYNTH_CACHE: scratchFolder('empty') });
     expect(run).toMatchObject({ status: 0, stderr: `${FROM_SOURCES}\n` });
-    expect(run.stdout).toBe(synthFromSources(['--help']).stdout);
+    expect(run.stdout).toBe((await synthFromSources(['--help'])).stdout);
   });
 
   it('runs the sources as soon as one it was compiled from changes, and the compiled code again when it is back', () => {

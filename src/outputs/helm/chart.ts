@@ -28,8 +28,9 @@ const LICENSE = 'MIT';
 /** The images the chart runs, as the cloud profile pulls them from a registry. */
 const IMAGE_USERS = ['backend', 'frontend', 'tests'] as const;
 
-function chartYaml(version: string): string {
-  const chart = {
+/** Chart.yaml's content: what Helm reads as the chart's metadata, and what a provenance file signs. */
+export function chartMetadata(version: string) {
+  return {
     apiVersion: 'v2',
     name: CHART_NAME,
     description: 'The AI-Powered Todo Chatbot: a Next.js frontend and a FastAPI backend, with an external Neon Postgres database.',
@@ -49,7 +50,10 @@ function chartYaml(version: string): string {
       'artifacthub.io/changes': stringify(CHANGES[version] ?? [], { lineWidth: 0 }),
     },
   };
-  return `${GENERATED}\n${new Document(chart, { aliasDuplicateObjects: false }).toString({ lineWidth: 0 })}`;
+}
+
+function chartYaml(version: string): string {
+  return `${GENERATED}\n${new Document(chartMetadata(version), { aliasDuplicateObjects: false }).toString({ lineWidth: 0 })}`;
 }
 
 /** Puts each key's schema description above it, as `values.yaml` comments. */
