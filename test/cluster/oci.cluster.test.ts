@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, launch, Started, stopProcess, waitFor } from './support/cluster';
 import { deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectlJson, synthCommand } from './support/commands';
+import { Keyring, makeKey } from '../support/keys';
 import { scratchFolder } from '../support/scratch';
 import { CHART_NAME } from '../../src/model/helpers';
 import { CHART_VERSION } from '../../src/synth';
@@ -10,16 +11,21 @@ const NAMESPACE = 'todo-chatbot-oci';
 const RELEASE = 'todo-chatbot';
 
 /*
- * The chart as platform teams get it: pushed to an OCI registry and installed from it. The registry is
- * distribution's, built from its Go module (test/cluster/build.sh registry), serving plain HTTP on
- * 127.0.0.1 from a folder of this run; it stops with the run.
+ * The chart as platform teams get it: signed by the synth, pushed with its provenance file to an OCI
+ * registry, and installed from it with --verify. The registry is distribution's, built from its Go
+ * module (test/cluster/build.sh registry), serving plain HTTP on 127.0.0.1 from a folder of this run;
+ * it stops with the run. The keys are made by the test.
  */
 describe(`the chart from an OCI registry on 127.0.0.1, on Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
-  const { tgz } = synthCommand();
+  let tgz = '';
+  let signer: Keyring;
+  let stranger: Keyring;
   let registry: Started;
   let address = '';
 
   beforeAll(async () => {
+    [signer, stranger] = await Promise.all([makeKey('signer', 'Chart Signer <signer@example.test>'), makeKey('stranger', 'Somebody Else <else@example.test>')]);
+    ({ tgz } = synthCommand(['--sign', '--key', 'Chart Signer', '--keyring', signer.secret]));
     const dir = scratchFolder('registry');
     mkdirSync(join(dir, 'logs'));
     address = `127.0.0.1:${await freePort()}`;
@@ -33,12 +39,18 @@ describe(`the chart from an OCI registry on 127.0.0.1, on Kubernetes ${process.e
   });
   afterEach(() => deleteNamespace(NAMESPACE));
 
-  it.each(HELMS.map((which) => [which.major, which] as const))('helm v%i: helm push stores the packaged chart, and helm install oci://... installs that chart and rolls out', (_major, which) => {
+  const fromRegistry = () => [`oci://${address}/charts/${CHART_NAME}`, '--version', CHART_VERSION, '--plain-http'];
+
+  it.each(HELMS.map((which) => [which.major, which] as const))('helm v%i: helm push stores the signed chart, and helm install --verify oci://... checks its signature, installs it and rolls out', (_major, which) => {
     const pushed = helm(which, ['push', tgz, `oci://${address}/charts`, '--plain-http']);
     expect({ status: pushed.status, stderr: pushed.stderr }).toMatchObject({ status: 0 });
     expect(pushed.stdout + pushed.stderr).toContain(`Pushed: ${address}/charts/${CHART_NAME}:${CHART_VERSION}`);
     helmNamespaceWithSecret(NAMESPACE);
-    const installed = helm(which, ['install', RELEASE, `oci://${address}/charts/${CHART_NAME}`, '--version', CHART_VERSION, '--plain-http', '-n', NAMESPACE, '--wait', '--timeout', '180s']);
+    // Signed by another key: refused before anything is installed.
+    const refused = helm(which, ['install', RELEASE, ...fromRegistry(), '--verify', '--keyring', stranger.public, '-n', NAMESPACE]);
+    expect({ status: refused.status, stderr: refused.stderr }).toEqual({ status: 1, stderr: expect.stringContaining('signature made by unknown entity') });
+    expect(JSON.parse(helm(which, ['list', '-n', NAMESPACE, '-o', 'json']).stdout)).toEqual([]);
+    const installed = helm(which, ['install', RELEASE, ...fromRegistry(), '--verify', '--keyring', signer.public, '-n', NAMESPACE, '--wait', '--timeout', '180s']);
     expect({ status: installed.status, stderr: installed.stderr.replace(/^(Pulled|Digest): .*\n/gm, '') }).toEqual({ status: 0, stderr: '' });
     const release = JSON.parse(helm(which, ['list', '-n', NAMESPACE, '-o', 'json']).stdout) as { chart: string }[];
     expect(release.map(({ chart }) => chart)).toEqual([`${CHART_NAME}-${CHART_VERSION}`]);
