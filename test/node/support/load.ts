@@ -5,7 +5,7 @@ export interface LoadResult {
   readonly failed: number;
   /** Failures by kind (`502`, `ECONNREFUSED`, `TIMEOUT`) and path, to say what went wrong and where. */
   readonly failures: Record<string, number>;
-  /** When each failure came, in seconds from the load's start, with its kind and path (the first 20). */
+  /** Each failure's kind, path, answer (its first 120 characters), when it was sent and how long it took (the first 20). */
   readonly firstFailures: readonly string[];
   /** The slowest answer, and how many took over a second: printed, never asserted (figures of this machine's). */
   readonly slowestSeconds: number;
@@ -33,28 +33,32 @@ const stop = new Int32Array(stopFlag);
 const agent = new http.Agent({ keepAlive: false });
 const get = (url) => new Promise((resolve) => {
   const request = http.get(url, { agent, timeout: 15000 }, (response) => {
-    response.resume();
-    response.on('end', () => resolve(response.statusCode >= 200 && response.statusCode <= 299 ? undefined : String(response.statusCode)));
-    response.on('error', (error) => resolve(error.code ?? error.name));
+    let body = '';
+    response.setEncoding('utf8');
+    response.on('data', (chunk) => { if (body.length < 200) body += chunk; });
+    // A failed answer's status and the start of its body (the frontend's and backend's own JSON error).
+    response.on('end', () => resolve(response.statusCode >= 200 && response.statusCode <= 299 ? undefined : { kind: String(response.statusCode), body: body.slice(0, 120) }));
+    response.on('error', (error) => resolve({ kind: error.code ?? error.name }));
   });
   request.on('timeout', () => request.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-  request.on('error', (error) => resolve(error.code ?? error.name));
+  request.on('error', (error) => resolve({ kind: error.code ?? error.name }));
 });
 (async () => {
   let requests = 0, failed = 0, slowest = 0, overOneSecond = 0;
   const failures = {}, firstFailures = [], started = Date.now();
   while (Atomics.load(stop, 0) === 0 && requests < maxRequests) {
     const url = urls[requests % urls.length], sent = Date.now();
-    const kind = await get(url);
+    const failure = await get(url);
     requests += 1;
     const took = Date.now() - sent;
     slowest = Math.max(slowest, took);
     if (took > 1000) overOneSecond += 1;
-    if (kind) {
+    if (failure) {
       failed += 1;
-      const what = kind + ' ' + new URL(url).pathname;
+      const what = failure.kind + ' ' + new URL(url).pathname;
       failures[what] = (failures[what] ?? 0) + 1;
-      if (firstFailures.length < 20) firstFailures.push(what + ' sent at ' + ((sent - started) / 1000).toFixed(1) + ' s');
+      const answer = failure.body ? ' ' + JSON.stringify(failure.body) : '';
+      if (firstFailures.length < 20) firstFailures.push(what + answer + ' sent at ' + ((sent - started) / 1000).toFixed(1) + ' s, ended after ' + (took / 1000).toFixed(1) + ' s');
     }
   }
   parentPort.postMessage({ requests, failed, failures, firstFailures, slowestSeconds: slowest / 1000, overOneSecond });
