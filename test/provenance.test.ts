@@ -39,10 +39,15 @@ function signedText(provenance: string): { metadata: unknown; sums: unknown } {
 describe('npm run synth -- --sign', () => {
   let signer: Keyring;
   let stranger: Keyring;
+  let expired: Keyring;
   let signed: Awaited<ReturnType<typeof synth>>;
 
   beforeAll(async () => {
-    [signer, stranger] = await Promise.all([makeKey('signer', SIGNER, PASSPHRASE), makeKey('stranger', 'Somebody Else <else@example.test>')]);
+    [signer, stranger, expired] = await Promise.all([
+      makeKey('signer', SIGNER, { passphrase: PASSPHRASE }),
+      makeKey('stranger', 'Somebody Else <else@example.test>'),
+      makeKey('expired', 'Past Signer <past@example.test>', { expired: true }),
+    ]);
     const passphraseFile = join(scratchFolder('passphrase'), 'passphrase');
     writeFileSync(passphraseFile, `${PASSPHRASE}\n`);
     signed = await synth(['--sign', '--key', 'Chart Signer', '--keyring', signer.secret, '--passphrase-file', passphraseFile]);
@@ -116,6 +121,13 @@ describe('npm run synth -- --sign', () => {
     for (const which of HELMS) helmOk(which, ['verify', '--keyring', signer.public, join(dir, 'dist', ARCHIVE)]);
   });
 
+  it('signs with a key in an armored keyring (gpg --armor) that has no passphrase', async () => {
+    const armored = await makeKey('armored', 'Armored Signer <armored@example.test>', { armored: true });
+    const result = await synth(['--sign', '--key', 'armored@example.test', '--keyring', armored.secret]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const which of HELMS) expect(helmOk(which, ['verify', '--keyring', armored.public, result.archive])).toContain('Signed by: Armored Signer <armored@example.test>');
+  });
+
   it('leaves no provenance file behind when a later synth does not sign', async () => {
     const unsigned = await synth([]);
     copyFileSync(`${signed.archive}.prov`, `${unsigned.archive}.prov`);
@@ -146,6 +158,7 @@ describe('npm run synth -- --sign', () => {
       ['a public keyring', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.public], `error: --keyring ${signer.public}: holds only the public key of "${SIGNER}"; expected its secret key (gpg --export-secret-keys NAME > FILE writes one)`]],
       ['a key with a passphrase, without one', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.secret], 'error: --key "Chart Signer": "Chart Signer (test) <signer@example.test>" is protected by a passphrase; give it with --passphrase-file FILE (- reads it from standard input)']],
       ['a wrong passphrase', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.secret, '--passphrase-file', wrongPassphrase()], `error: --passphrase-file ${wrongPassphrase()}: the passphrase does not unlock "${SIGNER}"`]],
+      ['an expired key', () => [['--sign', '--key', 'Past Signer', '--keyring', expired.secret], 'error: --key "Past Signer": "Past Signer <past@example.test>" cannot sign (it is expired or revoked, or has no key for signing)']],
       ['a name two keys hold', () => [['--sign', '--key', 'example.test', '--keyring', bothKeys()], `error: --key "example.test": expected the user ID of one key, got a part of the user IDs of 2 keys in --keyring ${bothKeys()} ("${SIGNER}", "Somebody Else <else@example.test>"); give a whole user ID`]],
     ];
 
