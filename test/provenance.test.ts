@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readKey } from 'openpgp';
 import { parse } from 'yaml';
 import { runCli } from '../src/cli';
 import { CHART_VERSION } from '../src/synth';
@@ -126,6 +127,10 @@ describe('npm run synth -- --sign', () => {
     const result = await synth(['--sign', '--key', 'armored@example.test', '--keyring', armored.secret]);
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
     for (const which of HELMS) expect(helmOk(which, ['verify', '--keyring', armored.public, result.archive])).toContain('Signed by: Armored Signer <armored@example.test>');
+    // Recorded, because README says so: Helm reads a public keyring in binary only.
+    const armoredPublic = join(scratchFolder('armored-public'), 'pubring.asc');
+    writeFileSync(armoredPublic, (await readKey({ binaryKey: readFileSync(armored.public) })).armor());
+    for (const which of HELMS) expect(helm(which, ['verify', '--keyring', armoredPublic, result.archive]).stderr).toContain('failed to load keyring');
   });
 
   it('leaves no provenance file behind when a later synth does not sign', async () => {
