@@ -158,9 +158,9 @@ describe('npm run synth -- --sign', () => {
       ['--key without --sign', () => [['--key', 'x'], 'error: --key: expected together with --sign, which is the option that signs']],
       ['an empty --key', () => [['--sign', '--key', '', '--keyring', signer.secret], 'error: --key: expected NAME, got ""']],
       ['a keyring that is not there', () => [['--sign', '--key', 'x', '--keyring', 'nowhere.gpg'], 'error: --keyring nowhere.gpg: cannot be read (ENOENT)']],
-      ['a file that is no keyring', () => [['--sign', '--key', 'x', '--keyring', SYNTH_SCRIPT], `error: --keyring ${SYNTH_SCRIPT}: expected an OpenPGP keyring of secret keys, binary or armored (gpg --export-secret-keys NAME > FILE writes one), got a file OpenPGP cannot read`]],
+      ['a file that is no keyring', () => [['--sign', '--key', 'x', '--keyring', SYNTH_SCRIPT], `error: --keyring ${SYNTH_SCRIPT}: expected an OpenPGP keyring of secret keys, binary or armored (gpg --output FILE --export-secret-keys NAME writes one), got a file OpenPGP cannot read`]],
       ['a key nobody has', () => [['--sign', '--key', 'Nobody', '--keyring', signer.secret], `error: --key "Nobody": no key in --keyring ${signer.secret} has a user ID containing it (it holds "${SIGNER}")`]],
-      ['a public keyring', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.public], `error: --keyring ${signer.public}: holds only the public key of "${SIGNER}"; expected its secret key (gpg --export-secret-keys NAME > FILE writes one)`]],
+      ['a public keyring', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.public], `error: --keyring ${signer.public}: holds only the public key of "${SIGNER}"; expected its secret key (gpg --output FILE --export-secret-keys NAME writes one)`]],
       ['a key with a passphrase, without one', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.secret], 'error: --key "Chart Signer": "Chart Signer (test) <signer@example.test>" is protected by a passphrase; give it with --passphrase-file FILE (- reads it from standard input)']],
       ['a wrong passphrase', () => [['--sign', '--key', 'Chart Signer', '--keyring', signer.secret, '--passphrase-file', wrongPassphrase()], `error: --passphrase-file ${wrongPassphrase()}: the passphrase does not unlock "${SIGNER}"`]],
       ['an expired key', () => [['--sign', '--key', 'Past Signer', '--keyring', expired.secret], 'error: --key "Past Signer": "Past Signer <past@example.test>" cannot sign (it is expired or revoked, or has no key for signing)']],
@@ -218,6 +218,12 @@ describe('a key made and exported with GnuPG, as README shows', () => {
   (hasGpg || process.env.CI ? it : it.skip)('an RSA key: helm v4 and v3 verify the chart', () => {
     const { pub, archive } = signWith('Jane Doe');
     for (const which of HELMS) expect(helmOk(which, ['verify', '--keyring', pub, archive])).toContain('Signed by: Jane Doe <jane@example.test>');
+  });
+
+  (hasGpg || process.env.CI ? it : it.skip)("GnuPG's own keybox is refused in one line saying what to export", async () => {
+    const keybox = join(home, 'pubring.kbx');
+    const result = await synth(['--sign', '--key', 'Jane Doe', '--keyring', keybox]);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: `error: --keyring ${keybox}: expected an OpenPGP keyring of secret keys, got a GnuPG keybox (public keys only; gpg --output FILE --export-secret-keys NAME writes one)\n` });
   });
 
   // Recorded, because README tells users which key to make: Helm 3's OpenPGP library has no EdDSA.

@@ -19,7 +19,7 @@ export interface SigningKeyRequest {
 }
 
 /** How to export what the synth reads: GnuPG 2.1 and later keep secret keys outside any keyring file. */
-const EXPORT_HINT = 'gpg --export-secret-keys NAME > FILE writes one';
+const EXPORT_HINT = 'gpg --output FILE --export-secret-keys NAME writes one';
 
 /** The first bytes of a GnuPG 2.1 keybox (pubring.kbx): a header blob with the "KBXf" magic at byte 8. */
 function isKeybox(data: Buffer): boolean {
