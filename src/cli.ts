@@ -125,8 +125,6 @@ function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-  /** Standard input, read whole (`--passphrase-file -`). @default the process's */
-  readonly stdin?: () => string;
   readonly env: NodeJS.ProcessEnv;
   /** The project folder: where `dist/` and `charts/` go unless --out and --charts say otherwise. */
   readonly projectRoot: string;
@@ -141,7 +139,8 @@ function signingKeyRequest(options: ReturnType<typeof parseCommandLine>, io: Cli
   const source = `--passphrase-file ${file}`;
   let text: string;
   try {
-    text = file === '-' ? (io.stdin ?? (() => readFileSync(0, 'utf8')))() : readFileSync(fromCaller(file), 'utf8');
+    // Standard input is file descriptor 0, on Windows too.
+    text = readFileSync(file === '-' ? 0 : fromCaller(file), 'utf8');
   } catch (error) {
     throw new ConfigError([`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`]);
   }

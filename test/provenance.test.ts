@@ -20,11 +20,12 @@ const ARCHIVE = `todo-chatbot-${CHART_VERSION}.tgz`;
 const SIGNER = 'Chart Signer (test) <signer@example.test>';
 const PASSPHRASE = 'correct horse battery staple';
 
-async function synth(args: string[], stdin?: string) {
+/** The synth's sources, run in this process into a scratch folder. */
+async function synth(args: string[]) {
   const dir = scratchFolder('signed');
   const dist = join(dir, 'dist');
   let [stdout, stderr] = ['', ''];
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), env: {}, projectRoot: dir, stdin: () => stdin ?? '' };
+  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text), env: {}, projectRoot: dir };
   const code = await runCli(['--out', dist, '--charts', join(dir, 'charts'), ...args], io);
   return { code, stdout, stderr, dir, dist, archive: join(dist, ARCHIVE) };
 }
