@@ -32,13 +32,13 @@ Options:
   --namespace NAME      namespace of every object (default: ${DEFAULT_RELEASE.namespace})
   --out DIR             where the manifests and the .tgz go (default: the project's dist)
   --charts DIR          where the chart source goes (default: the project's charts)
-  --sign                sign the packaged chart, as "helm package --sign" does: writes its provenance
-                        file (the .tgz's name + .prov) beside it, for helm verify and install --verify
-  --key NAME            with --sign: the key's user ID, or a part of it that only one key's user IDs hold
-  --keyring FILE        with --sign: the secret keyring holding the key, binary or armored, as
-                        "gpg --export-secret-keys" writes it
+  --sign                sign the packaged chart as "helm package --sign" does: its provenance file
+                        goes beside it (the .tgz's name + .prov), for helm verify and --verify
+  --key NAME            with --sign: the key's user ID, or a part of it only one key's IDs hold
+  --keyring FILE        with --sign: the secret keyring holding the key, binary or armored
+                        (gpg --output FILE --export-secret-keys NAME)
   --passphrase-file FILE
-                        with --sign: the key's passphrase, the file's first line; - reads standard input
+                        with --sign: the key's passphrase (the file's first line); - reads stdin
   -h, --help            show this help
 
 Relative paths are read from the folder you run the command in.
@@ -92,7 +92,7 @@ function parseCommandLine(argv: string[]) {
   }
   if (values.sign) {
     if (values.key === undefined) problems.push('--sign: expected --key NAME too (the user ID of the key to sign with)');
-    if (values.keyring === undefined) problems.push('--sign: expected --keyring FILE too (the secret keyring, as "gpg --export-secret-keys" writes it)');
+    if (values.keyring === undefined) problems.push('--sign: expected --keyring FILE too (the secret keyring: gpg --output FILE --export-secret-keys NAME)');
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)]);
   return values;

@@ -155,7 +155,7 @@ describe('npm run synth -- --sign', () => {
     // Each case reads the keys made in beforeAll, so it is a function run by its test.
     const refusals: [string, () => [args: string[], expected: string]][] = [
       ['--sign without --key', () => [['--sign', '--keyring', signer.secret], 'error: --sign: expected --key NAME too (the user ID of the key to sign with)']],
-      ['--sign without --keyring', () => [['--sign', '--key', 'x'], 'error: --sign: expected --keyring FILE too (the secret keyring, as "gpg --export-secret-keys" writes it)']],
+      ['--sign without --keyring', () => [['--sign', '--key', 'x'], 'error: --sign: expected --keyring FILE too (the secret keyring: gpg --output FILE --export-secret-keys NAME)']],
       ['--key without --sign', () => [['--key', 'x'], 'error: --key: expected together with --sign, which is the option that signs']],
       ['an empty --key', () => [['--sign', '--key', '', '--keyring', signer.secret], 'error: --key: expected NAME, got ""']],
       ['a keyring that is not there', () => [['--sign', '--key', 'x', '--keyring', 'nowhere.gpg'], 'error: --keyring nowhere.gpg: cannot be read (ENOENT)']],
