@@ -39,13 +39,26 @@ describe('Kubernetes schema validation (kubernetes-models + strict unknown field
     deployment.spec.replicas = 'two';
     deployment.spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem = true;
     deployment.metadata.label = {};
+    // The type model's own spelling of a field the API spells otherwise.
+    deployment.spec.template.spec.hostIpc = false;
     expect(schemaProblems(deployment)).toEqual([
       'Deployment/todo-chatbot-backend: spec.replicas: must be integer',
       'Deployment/todo-chatbot-backend: spec.template.spec.containers.0.imagePullPolicy: must be equal to one of the allowed values',
       'Deployment/todo-chatbot-backend: metadata.label: unknown field',
       'Deployment/todo-chatbot-backend: spec.replicas: expected number, got string',
       'Deployment/todo-chatbot-backend: spec.template.spec.containers[0].securityContext.readOnlyRootFileSystem: unknown field',
+      'Deployment/todo-chatbot-backend: spec.template.spec.hostIpc: unknown field',
     ]);
+  });
+
+  it('takes the fields the API spells with an acronym (downwardAPI, hostIPC, clusterIP), which its type model spells as words', () => {
+    const objects = structuredClone(objectsOf('minikube')) as any[];
+    const deployment = objects.find((object) => object.kind === 'Deployment');
+    const service = objects.find((object) => object.kind === 'Service');
+    deployment.spec.template.spec.hostIPC = false;
+    deployment.spec.template.spec.volumes = [{ name: 'pod-info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }];
+    service.spec.clusterIP = 'None';
+    expect([deployment, service].flatMap((object) => schemaProblems(object))).toEqual([]);
   });
 });
 

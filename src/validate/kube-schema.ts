@@ -43,6 +43,25 @@ function propsTypeOf(object: KubeObject): string | undefined {
   return propsTypes.get(schemaName(object));
 }
 
+let apiSpellings: Map<string, Set<string>> | undefined;
+
+/**
+ * The names the API gives a property of the type model. jsii spells an acronym as a word (the API's
+ * downwardAPI is downwardApi, hostIPC hostIpc, clusterIP clusterIp): the API's spelling is read from the
+ * toJson functions cdk8s generated beside the model (`'downwardAPI': ...(obj.downwardApi)`). Matching
+ * stays exact, as the API server's is: readOnlyRootFileSystem is not readOnlyRootFilesystem.
+ */
+function apiNames(jsiiName: string): ReadonlySet<string> {
+  if (!apiSpellings) {
+    apiSpellings = new Map();
+    const generated = readFileSync(require.resolve('cdk8s-plus-28/lib/imports/k8s.js'), 'utf8');
+    for (const [, apiName, modelName] of generated.matchAll(/'([^']+)': [^\n]*?\bobj\.(\w+)\b/g)) {
+      apiSpellings.set(modelName, (apiSpellings.get(modelName) ?? new Set()).add(apiName));
+    }
+  }
+  return apiSpellings.get(jsiiName) ?? new Set([jsiiName]);
+}
+
 function describe(value: unknown): string {
   return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
 }
@@ -75,7 +94,7 @@ function strictWalk(value: unknown, type: JsiiType, path: string, problems: stri
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return void problems.push(`${path}: expected an object, got ${describe(value)}`);
   for (const [key, item] of Object.entries(value)) {
-    const property = definition.properties?.find(({ name }) => name === key);
+    const property = definition.properties?.find(({ name }) => apiNames(name).has(key));
     if (!property) problems.push(`${path ? `${path}.` : ''}${key}: unknown field`);
     else strictWalk(item, property.type, path ? `${path}.${key}` : key, problems);
   }
