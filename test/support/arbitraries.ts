@@ -134,14 +134,11 @@ function mend(rule: CrossFieldRule, values: Values): void {
       if (JSON.stringify(valueAtPath(values, rule.path)) === JSON.stringify(valueAtPath(values, rule.from))) rule.mend(values);
       return;
     case 'oneKeyOf': {
-      // Each item keeps one of the keys it has (the schema generates no others), picked by the item's own
-      // text so that every key is kept as often (keeping the first kept configMap 9 times in 10 and
-      // downwardAPI never); an item with none goes.
+      // Each item keeps the first of the keys it has (the schema generates no others); an item with none goes.
       const items = valueAtPath(values, rule.list) as Record<string, unknown>[];
       const mendedItems = items.flatMap((item) => {
-        const present = rule.keys.filter((key) => key in item);
-        if (present.length === 0) return [];
-        const kept = present[[...JSON.stringify(item)].reduce((sum, character) => (sum * 31 + character.charCodeAt(0)) % 1_000_003, 0) % present.length];
+        const kept = rule.keys.find((key) => key in item);
+        if (kept === undefined) return [];
         return [Object.fromEntries(Object.entries(item).filter(([key]) => rule.besides.includes(key) || key === kept))];
       });
       setAt(values, path(rule.list), mendedItems);
