@@ -10,4 +10,7 @@ module.exports = {
   testMatch: ['**/*.peers.test.ts'],
   transform: { '^.+\\.ts$': '<rootDir>/test/support/transform.js' },
   testTimeout: 300000,
+  // A temporary folder of the run's own, which must be empty at the end, as in npm test.
+  globalSetup: '<rootDir>/test/support/temp-folder-setup.ts',
+  globalTeardown: '<rootDir>/test/support/temp-folder-teardown.ts',
 };

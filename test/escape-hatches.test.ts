@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CONFIG_CHECKSUM_ANNOTATION } from '../src/config/metadata';
+import { VOLUME_TYPES } from '../src/config/kube-types';
 import { COMPONENTS, Values } from '../src/config/schema';
 import type { Settings } from '../src/config/load';
 import type { KubeObject } from '../src/model/k8s';
@@ -57,11 +58,13 @@ function ownAnnotations(object: KubeObject, values: Values): Record<string, stri
 describe('escape hatches, against the same settings without them (fast-check)', () => {
   it('add the labels and annotations they name to every object and pod template, change no selector, set the scheduling fields as given (a user\'s affinity replaces ours) and add volumes and mounts after the chart\'s', () => {
     let [affinitySet, mounted] = [false, false];
+    const volumeTypes = new Set<string>();
     fc.assert(
       fc.property(settingsArbitrary, (settings) => {
         const { values } = settings;
         affinitySet ||= COMPONENTS.some((component) => Object.keys(values[component].affinity).length > 0);
         mounted ||= COMPONENTS.some((component) => values[component].extraVolumeMounts.length > 0);
+        for (const component of COMPONENTS) for (const volume of values[component].extraVolumes) for (const type of VOLUME_TYPES) if (type in volume) volumeTypes.add(type);
         const plain = new Map(objects(settings, withoutEscapeHatches(values)).map((object) => [id(object), object]));
         const rendered = objects(settings, values);
         expect(rendered.map(id)).toEqual([...plain.keys()]);
@@ -94,7 +97,7 @@ describe('escape hatches, against the same settings without them (fast-check)', 
       }),
       { numRuns: RUNS },
     );
-    // Each kind of escape hatch was drawn at least once.
-    expect({ affinitySet, mounted }).toEqual({ affinitySet: true, mounted: true });
+    // Each kind of escape hatch was drawn at least once, and each volume type the chart takes.
+    expect({ affinitySet, mounted, volumeTypes: [...volumeTypes].sort() }).toEqual({ affinitySet: true, mounted: true, volumeTypes: [...VOLUME_TYPES].sort() });
   });
 });

@@ -134,7 +134,12 @@ const volumeSources = {
     items: nonEmptyList(
       z.strictObject({
         path: text(formats.relativePath, 1024),
-        fieldRef: z.strictObject({ fieldPath: z.enum(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations']) }),
+        fieldRef: z.strictObject({
+          // Required, though the API server fills it in: it does so inside a list kubectl apply replaces
+          // whole, so without it every later apply would report the Deployment changed.
+          apiVersion: z.literal('v1'),
+          fieldPath: z.enum(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations']),
+        }),
         mode: fileMode.optional(),
       }),
     ),

@@ -195,7 +195,21 @@ export interface MemberOfRule {
   readonly breaks: Breaks;
 }
 
-export type CrossFieldRule = EmptyWhenRule | OrderRule | DistinctRule | UserNameRule | RefusedRule | DifferRule | OneKeyOfRule | MemberOfRule;
+/**
+ * In each item of a list, the paths of a list it holds (`items` of one of `within`'s keys): no two the
+ * same, and none a folder of another. Paths are relative, without "." parts or a trailing "/" (the
+ * schema's format), so "a" holds "a/b" and nothing else spells either.
+ */
+export interface SeparatePathsRule {
+  readonly kind: 'separatePaths';
+  readonly list: ValuesPath;
+  /** The keys of an item whose `items` each have a `path`, in the order they are judged. */
+  readonly within: readonly string[];
+  readonly because: string;
+  readonly breaks: Breaks;
+}
+
+export type CrossFieldRule = EmptyWhenRule | OrderRule | DistinctRule | UserNameRule | RefusedRule | DifferRule | OneKeyOfRule | MemberOfRule | SeparatePathsRule;
 
 export const RELATION_WORDS = { atMost: 'at most', lessThan: 'less than', moreThan: 'more than' } as const;
 
@@ -244,6 +258,22 @@ export function oneKeyOfLines(rule: OneKeyOfRule, shown: { item: string; keyPath
 
 export function memberOfLine(rule: MemberOfRule, shown: { path: string; got: string }): string {
   return `${shown.path}: expected the name of ${rule.noun} (${[...rule.fixed, `a ${rule.of.field} of ${rule.of.list}`].join(', ')}), got ${shown.got}`;
+}
+
+export function separatePathsLine(rule: SeparatePathsRule, shown: { path: string; earlier: string; got: string; earlierGot: string }): string {
+  return `${shown.path}: expected a path apart from ${shown.earlier} (not the same, not inside it, not holding it: ${rule.because}), got ${shown.got} and ${shown.earlierGot}`;
+}
+
+/** Whether two paths of a separate-paths rule overlap: the same, or one a folder of the other. */
+export function pathsOverlap(path: string, other: string): boolean {
+  return path === other || path.startsWith(`${other}/`) || other.startsWith(`${path}/`);
+}
+
+/** The `items` of each `within` key of each list item, each with the path the message names, in the order the rule judges them. */
+export function separatePathGroups(rule: SeparatePathsRule, values: Values): { at: string; paths: string[] }[] {
+  return (valueAtPath(values, rule.list) as Record<string, { items?: { path: string }[] } | undefined>[]).flatMap((item, index) =>
+    rule.within.map((key) => ({ at: `${rule.list}[${index}].${key}.items`, paths: (item[key]?.items ?? []).map((entry) => entry.path) })),
+  );
 }
 
 /** A value of `measure` as an amount to compare. */
@@ -445,6 +475,23 @@ function componentVolumeRules(component: Component): CrossFieldRule[] {
       of: { list: volumes, field: 'name' },
       noun: 'a volume of the pod',
       breaks: { [`a ${component} mount of no volume`]: (values) => ((values[component].extraVolumeMounts = [{ name: 'missing', mountPath: '/etc/missing' }]), `${mounts}[0].name`) },
+    },
+    {
+      kind: 'separatePaths',
+      list: volumes,
+      within: ['configMap', 'secret', 'downwardAPI'],
+      because: 'the kubelet writes each item as a file of the volume, so one would overwrite the other or stand where its folder goes',
+      breaks: {
+        [`a ${component} volume of two items on one path`]: (values) => {
+          values[component].extraVolumes = [{ ...caBundle, configMap: { name: 'ca-bundle', items: [{ key: 'ca.crt', path: 'ca.crt' }, { key: 'ca.pem', path: 'ca.crt' }] } }];
+          return `${volumes}[0].configMap.items[1].path`;
+        },
+        [`a ${component} volume of an item inside another's path`]: (values) => {
+          const fieldRef = (fieldPath: 'metadata.labels' | 'metadata.name') => ({ apiVersion: 'v1' as const, fieldPath });
+          values[component].extraVolumes = [{ name: 'pod-info', downwardAPI: { items: [{ path: 'pod', fieldRef: fieldRef('metadata.labels') }, { path: 'pod/name', fieldRef: fieldRef('metadata.name') }] } }];
+          return `${volumes}[0].downwardAPI.items[1].path`;
+        },
+      },
     },
     {
       kind: 'userName',
@@ -652,6 +699,13 @@ function ruleProblems(rule: CrossFieldRule, values: Values): string[] {
         const count = rule.keys.filter((key) => key in item).length;
         return count === 1 ? [] : [oneKeyOfLines(rule, { ...shown, count: String(count) }).count];
       });
+    case 'separatePaths':
+      return separatePathGroups(rule, values).flatMap(({ at, paths }) =>
+        paths.flatMap((path, index) => {
+          const earlier = paths.slice(0, index).findIndex((other) => pathsOverlap(path, other));
+          return earlier < 0 ? [] : [separatePathsLine(rule, { path: `${at}[${index}].path`, earlier: `${at}[${earlier}].path`, got: JSON.stringify(path), earlierGot: JSON.stringify(paths[earlier]) })];
+        }),
+      );
     case 'memberOf': {
       const names = new Set([...rule.fixed, ...(valueAtPath(values, rule.of.list) as Record<string, unknown>[]).map((item) => item[rule.of.field])]);
       return (valueAtPath(values, rule.list) as Record<string, unknown>[]).flatMap((item, index) =>

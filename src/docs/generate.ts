@@ -6,7 +6,7 @@ import { deepMerge } from '../config/merge';
 import { PEERS, POLICY_RULES } from '../policy/rules';
 import { synthObjects } from '../outputs/raw';
 import { unambiguousYaml } from '../outputs/yaml';
-import { CROSS_FIELD_RULES, CrossFieldRule, differLine, DistinctSource, distinctLine, emptyWhenLine, memberOfLine, oneKeyOfLines, orderLine, refusedLine, userNameLines } from '../config/rules';
+import { CROSS_FIELD_RULES, CrossFieldRule, differLine, DistinctSource, distinctLine, emptyWhenLine, memberOfLine, oneKeyOfLines, orderLine, refusedLine, separatePathsLine, userNameLines } from '../config/rules';
 import type { KubeObject } from '../model/k8s';
 import { markdownCell as cell, valuesTable } from '../outputs/values-table';
 
@@ -53,6 +53,10 @@ function ruleLines(rule: CrossFieldRule): string[] {
       return Object.values(oneKeyOfLines(rule, { item: `${rule.list}[<i>]`, keyPath: `${rule.list}[<i>].<key>`, got: value, count: '<count>' }));
     case 'memberOf':
       return [memberOfLine(rule, { path: `${rule.list}[<i>].${rule.field}`, got: value })];
+    case 'separatePaths': {
+      const items = `${rule.list}[<i>].<${rule.within.join('|')}>.items`;
+      return [separatePathsLine(rule, { path: `${items}[<j>].path`, earlier: `${items}[<earlier>].path`, got: value, earlierGot: '<earlier value>' })];
+    }
   }
 }
 

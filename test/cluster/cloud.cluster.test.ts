@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchFolder } from '../support/scratch';
 import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, kubectl, kubectlJson, kubectlOk, objectsIn, rawNamespaceWithSecret, rolloutStatus, synthCommand } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
@@ -40,7 +40,7 @@ const EXPECTED_CLOUD_OBJECTS = [
 ];
 
 describe(`the cloud profile with every feature on, on Kubernetes ${process.env.CLUSTER_VERSION}`, () => {
-  const valuesFile = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-cloud-')), 'cloud-features.yaml');
+  const valuesFile = join(scratchFolder('cloud'), 'cloud-features.yaml');
   writeFileSync(valuesFile, JSON.stringify(FEATURES));
   const { root, dist, tgz } = synthCommand(['--profile', 'cloud', '-f', valuesFile]);
   // The chart's own copy of the profile, chart-testing's convention: what a Helm user passes for "cloud".

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { crdProblems } from '../../src/validate/crd-schema';
+import { scratchFolder } from '../support/scratch';
 import { changesOfAnotherApply, deleteNamespace, helm, helmNamespaceWithSecret, HELMS, installKagentCrd, kubectl, kubectlJson, kubectlOk, rawNamespaceWithSecret, synthCommand, uninstallKagentCrd } from './support/commands';
 
 const NAMESPACE = 'todo-chatbot';
@@ -15,7 +15,7 @@ const AGENT = 'todo-chatbot-todo-chatbot-099bd83c-doctor';
 const KAGENT_VALUES = { aiops: { kagent: { enabled: true, writeTools: ['k8s_scale'] } } };
 
 describe(`kagent v0.9.12's Agent CRD on Kubernetes ${process.env.CLUSTER_VERSION}: the doctor Agent`, () => {
-  const valuesFile = join(mkdtempSync(join(tmpdir(), 'todo-chatbot-kagent-')), 'kagent.yaml');
+  const valuesFile = join(scratchFolder('kagent'), 'kagent.yaml');
   writeFileSync(valuesFile, JSON.stringify(KAGENT_VALUES));
   const { dist, tgz } = synthCommand(['-f', valuesFile]);
   const agentInDist = () =>

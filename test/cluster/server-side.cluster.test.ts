@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ConfigError } from '../../src/config/errors';
 import { loadSettings, Settings, validateValues } from '../../src/config/load';
+import { CROSS_FIELD_RULES } from '../../src/config/rules';
 import { synthObjects } from '../../src/outputs/raw';
 import { yamlStream } from '../../src/outputs/yaml';
 import { settingsArbitrary } from '../support/arbitraries';
@@ -116,20 +117,26 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     }, /mountPath: Invalid value: "\/etc\/ca": must be unique/],
   ];
 
+  const minor = Number(/^v1\.(\d+)\./.exec(process.env.CLUSTER_VERSION ?? '')?.[1]);
+
   /**
-   * Pod templates Pod Security admission would keep from running: on a Deployment the API server only
-   * warns (it refuses the pods), so the warning is what is checked. The synth and the chart refuse
-   * them first, with one line, the same from both.
+   * Pod templates the API server takes with a warning that they would not run as meant: Pod Security
+   * admission's (on a Deployment it only warns; it refuses the pods), and the API server's own from the
+   * Kubernetes minor given on (a volume's items on overlapping paths: Kubernetes 1.30, pkg/api/pod/warnings.go).
+   * The synth and the chart refuse them first, with one line, the same from both.
    */
-  const FORBIDDEN_BY_POD_SECURITY: [string, (values: Settings['values']) => void, RegExp][] = [
-    ['a hostPath volume', (values) => { values.backend.extraVolumes = [{ name: 'host', hostPath: { path: '/etc' } } as never]; }, /would violate PodSecurity "restricted:latest": restricted volume types \(volume "host" uses restricted volume type "hostPath"\)/],
+  const WARNED_OF_BY_THE_API_SERVER: [string, (values: Settings['values']) => void, RegExp, number][] = [
+    ['a hostPath volume', (values) => { values.backend.extraVolumes = [{ name: 'host', hostPath: { path: '/etc' } } as never]; }, /would violate PodSecurity "restricted:latest": restricted volume types \(volume "host" uses restricted volume type "hostPath"\)/, 0],
+    ...CROSS_FIELD_RULES.flatMap((rule) => (rule.kind === 'separatePaths' ? Object.entries(rule.breaks) : [])).map(
+      ([name, breaks]): [string, (values: Settings['values']) => void, RegExp, number] => [name, (values) => void breaks(values), /Warning: volume "[^"]+" \([^)]*\): overlapping paths: /, 30],
+    ),
   ];
 
-  describe.each(FORBIDDEN_BY_POD_SECURITY)('%s', (_name, change, warning) => {
+  describe.each(WARNED_OF_BY_THE_API_SERVER)('%s', (_name, change, warning, since) => {
     const settings = withValues(change);
     const synthLines = synthRefusal(settings);
 
-    it('makes Pod Security admission warn that its pods would be refused', () => {
+    (minor >= since ? it : it.skip)(`makes the API server warn (from Kubernetes 1.${since} on)`, () => {
       const result = serverDryRun(synthObjects(settings), createdNamespaces);
       expect(result.stderr).toMatch(warning);
     });
@@ -139,6 +146,42 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
       const rendered = helm(which, ['template', 'todo-chatbot', tgz, '-f', valuesFile(settings.values)]);
       expect(rendered.status).not.toBe(0);
       expect(rendered.stderr).toContain(synthLines[0]);
+    });
+  });
+
+  describe('a downwardAPI item without fieldRef.apiVersion', () => {
+    const settings = withValues((values) => {
+      values.backend.extraVolumes = [{ name: 'pod-info', downwardAPI: { items: [{ path: 'labels', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.labels' } }] } }];
+    });
+    const withoutApiVersion = withValues((values) => {
+      values.backend.extraVolumes = [{ name: 'pod-info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } as never }] } }];
+    });
+    /** The objects applied for real, then a second time: what the second apply changes. */
+    const changesOfTheSecondApply = (objects: readonly object[]) => {
+      expect(serverDryRun(objects, createdNamespaces)).toMatchObject({ status: 0 });
+      const manifests = yamlStream(objects.filter((object) => (object as Named).kind !== 'Namespace'));
+      expect(kubectl(['apply', '-f', '-'], manifests)).toMatchObject({ status: 0 });
+      const changes = changesOfAnotherApply(['-f', '-'], manifests);
+      kubectl(['delete', '-f', '-', '--wait=true'], manifests);
+      return changes;
+    };
+
+    it('would make every later kubectl apply change the Deployment, since the API server fills it in inside a list apply replaces whole; with it, nothing changes', () => {
+      const objects = synthObjects(settings);
+      const stripped = structuredClone(objects) as any[];
+      for (const volume of stripped.find((object) => object.kind === 'Deployment' && object.metadata.name.endsWith('-backend')).spec.template.spec.volumes) {
+        for (const item of volume.downwardAPI?.items ?? []) delete item.fieldRef.apiVersion;
+      }
+      expect(changesOfTheSecondApply(stripped).join('\n')).toMatch(/deployment\.apps\/\S+-backend configured/);
+      expect(changesOfTheSecondApply(objects)).toEqual([]);
+    });
+
+    it.each(HELMS.map((which) => [which.major, which] as const))('is refused by the synth and by the chart, both naming the field (helm v%i)', (_major, which) => {
+      const field = 'backend.extraVolumes[0].downwardAPI.items[0].fieldRef.apiVersion';
+      expect(synthRefusal(withoutApiVersion)).toEqual([`${field}: expected "v1", got nothing`]);
+      const rendered = helm(which, ['template', 'todo-chatbot', tgz, '-f', valuesFile(withoutApiVersion.values)]);
+      expect(rendered.status).not.toBe(0);
+      expect({ stderr: rendered.stderr, named: fieldsNamed(rendered.stderr).some((named) => sameField(named, field)) }).toMatchObject({ named: true });
     });
   });
 

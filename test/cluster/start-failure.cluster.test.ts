@@ -1,6 +1,6 @@
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { scratchFolder } from '../support/scratch';
 import { ClusterBinaries, startCluster } from './support/cluster';
 
 /** The command lines of every process still running that mention `text`. */
@@ -20,7 +20,7 @@ function processesMentioning(text: string): string[] {
 /** The control plane of this run, with one binary swapped for a script that fails the way a bad flag does. */
 function withFailing(binary: string): ClusterBinaries {
   const binaries = JSON.parse(process.env.CLUSTER_BINARIES ?? '{}') as ClusterBinaries;
-  const dir = mkdtempSync(join(tmpdir(), 'todo-chatbot-broken-'));
+  const dir = scratchFolder('broken');
   for (const name of readdirSync(binaries.kubernetesDir)) {
     if (name === binary) {
       writeFileSync(join(dir, name), '#!/bin/sh\necho "Error: unknown flag: --an-option-this-release-lacks" >&2\nexit 1\n');

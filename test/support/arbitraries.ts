@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { JsonSchema, nonNull, valuesJsonSchema } from '../../src/config/json-schema';
 import { Settings } from '../../src/config/load';
 import { evaluate, valueAtPath } from '../../src/config/conditions';
-import { breaksOrder, CROSS_FIELD_RULES, CrossFieldRule, crossFieldProblems, distinctEntries, userNameRefusal } from '../../src/config/rules';
+import { breaksOrder, CROSS_FIELD_RULES, CrossFieldRule, crossFieldProblems, distinctEntries, pathsOverlap, userNameRefusal } from '../../src/config/rules';
 import { releaseSchema, Values } from '../../src/config/schema';
 import { z } from 'zod';
 import { formats, schemaPattern } from '../../src/config/patterns';
@@ -134,16 +134,31 @@ function mend(rule: CrossFieldRule, values: Values): void {
       if (JSON.stringify(valueAtPath(values, rule.path)) === JSON.stringify(valueAtPath(values, rule.from))) rule.mend(values);
       return;
     case 'oneKeyOf': {
-      // Each item keeps the first of the keys it has (the schema generates no others); an item with none goes.
+      // Each item keeps one of the keys it has (the schema generates no others), picked by the item's own
+      // text so that every key is kept as often (keeping the first kept configMap 9 times in 10 and
+      // downwardAPI never); an item with none goes.
       const items = valueAtPath(values, rule.list) as Record<string, unknown>[];
       const mendedItems = items.flatMap((item) => {
-        const kept = rule.keys.find((key) => key in item);
-        if (kept === undefined) return [];
+        const present = rule.keys.filter((key) => key in item);
+        if (present.length === 0) return [];
+        const kept = present[[...JSON.stringify(item)].reduce((sum, character) => (sum * 31 + character.charCodeAt(0)) % 1_000_003, 0) % present.length];
         return [Object.fromEntries(Object.entries(item).filter(([key]) => rule.besides.includes(key) || key === kept))];
       });
       setAt(values, path(rule.list), mendedItems);
       return;
     }
+    case 'separatePaths':
+      // An item whose path overlaps one kept before it goes; a list left empty goes too (the schema takes no empty one).
+      for (const item of valueAtPath(values, rule.list) as Record<string, { items?: { path: string }[] } | undefined>[]) {
+        for (const key of rule.within) {
+          const source = item[key];
+          if (!source?.items) continue;
+          const kept = source.items.filter((entry, index, items) => !items.slice(0, index).some((other) => pathsOverlap(entry.path, other.path)));
+          if (kept.length > 0) source.items = kept;
+          else delete source.items;
+        }
+      }
+      return;
     case 'memberOf': {
       // A name that is none of them becomes one of them, in turn; with none to name, the items go.
       const names = [...rule.fixed, ...(valueAtPath(values, rule.of.list) as Record<string, string>[]).map((item) => item[rule.of.field])];

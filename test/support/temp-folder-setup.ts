@@ -6,9 +6,9 @@ import { join } from 'node:path';
 const TEMP_VARIABLES = ['TMPDIR', 'TEMP', 'TMP'] as const;
 
 /**
- * npm test's own temporary folder: every test, and every program a test runs, writes its temporary
- * files there (the workers and children inherit the variables), so temp-folder-teardown.ts sees all
- * that a run left.
+ * A run's own temporary folder (npm test's, and each tier's): every test, and every program a test
+ * runs, writes its temporary files there (the workers and children inherit the variables), so
+ * temp-folder-teardown.ts sees all that a run left.
  */
 export default function setUpTempFolder(): void {
   const folder = mkdtempSync(join(tmpdir(), 'todo-chatbot-npm-test-'));

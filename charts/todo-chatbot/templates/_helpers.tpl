@@ -316,6 +316,19 @@ app.kubernetes.io/component: test
 {{- fail (printf "backend.extraVolumeMounts[%d].name: expected the name of a volume of the pod (tmp, a name of backend.extraVolumes), got %s" $index (include "todo-chatbot.shown" $item.name)) -}}
 {{- end -}}
 {{- end -}}
+{{- range $index, $item := (dig "backend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
+{{- range $key := list "configMap" "secret" "downwardAPI" -}}
+{{- $paths := list -}}
+{{- range dig $key "items" (list) $item -}}{{- $paths = append $paths .path -}}{{- end -}}
+{{- range $number, $path := $paths -}}
+{{- range $earlier, $other := slice $paths 0 $number -}}
+{{- if (or (eq $path $other) (hasPrefix (printf "%s/" $other) $path) (hasPrefix (printf "%s/" $path) $other)) -}}
+{{- fail (printf "%s: expected a path apart from %s (not the same, not inside it, not holding it: the kubelet writes each item as a file of the volume, so one would overwrite the other or stand where its folder goes), got %q and %q" (printf "backend.extraVolumes[%d].%s.items[%d].path" $index $key $number) (printf "backend.extraVolumes[%d].%s.items[%d].path" $index $key $earlier) $path $other) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- range $index, $item := (dig "backend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if has $item.mountPath (list "/tmp") -}}
 {{- fail (printf "backend.extraVolumeMounts[%d].mountPath: expected a path other than /tmp (set by the chart), got %q" $index $item.mountPath) -}}
@@ -368,6 +381,19 @@ app.kubernetes.io/component: test
 {{- range $index, $item := (dig "frontend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}
 {{- if not (has $item.name $names) -}}
 {{- fail (printf "frontend.extraVolumeMounts[%d].name: expected the name of a volume of the pod (tmp, next-cache, a name of frontend.extraVolumes), got %s" $index (include "todo-chatbot.shown" $item.name)) -}}
+{{- end -}}
+{{- end -}}
+{{- range $index, $item := (dig "frontend" "extraVolumes" (fromJsonArray "[]") .Values.AsMap) -}}
+{{- range $key := list "configMap" "secret" "downwardAPI" -}}
+{{- $paths := list -}}
+{{- range dig $key "items" (list) $item -}}{{- $paths = append $paths .path -}}{{- end -}}
+{{- range $number, $path := $paths -}}
+{{- range $earlier, $other := slice $paths 0 $number -}}
+{{- if (or (eq $path $other) (hasPrefix (printf "%s/" $other) $path) (hasPrefix (printf "%s/" $path) $other)) -}}
+{{- fail (printf "%s: expected a path apart from %s (not the same, not inside it, not holding it: the kubelet writes each item as a file of the volume, so one would overwrite the other or stand where its folder goes), got %q and %q" (printf "frontend.extraVolumes[%d].%s.items[%d].path" $index $key $number) (printf "frontend.extraVolumes[%d].%s.items[%d].path" $index $key $earlier) $path $other) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- range $index, $item := (dig "frontend" "extraVolumeMounts" (fromJsonArray "[]") .Values.AsMap) -}}

@@ -9,6 +9,10 @@ export interface Change {
 }
 
 export const CHANGES: Readonly<Record<string, readonly Change[]>> = {
+  '0.2.1': [
+    { kind: 'fixed', description: 'Two items of one extraVolumes volume (configMap, secret or downwardAPI) on one path, or one inside the other, are refused: the kubelet would write one over the other, or fail to mount the volume' },
+    { kind: 'changed', description: 'A downwardAPI item needs fieldRef.apiVersion: v1. The API server fills it in otherwise, inside a list kubectl apply replaces whole, so every later kubectl apply reported the Deployment changed' },
+  ],
   '0.2.0': [
     { kind: 'added', description: 'commonLabels, commonAnnotations and global.imageRegistry; per component podLabels, podAnnotations, nodeSelector, tolerations, affinity, priorityClassName, extraVolumes, extraVolumeMounts and serviceAccount.annotations; frontend.ingress.annotations' },
     { kind: 'added', description: 'The chart works as a subchart of an umbrella chart (global is allowed)' },

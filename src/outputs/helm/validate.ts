@@ -15,6 +15,7 @@ import {
   orderLine,
   refusedLine,
   SECRET_LOOKING_NAME,
+  separatePathsLine,
   userNameLines,
 } from '../../config/rules';
 import { RELEASE_RULES, releaseProblemLine } from '../../config/schema';
@@ -265,6 +266,24 @@ function ruleCheck(rule: CrossFieldRule): string {
         '{{- $count := 0 -}}',
         `{{- range $key := list ${quoted(rule.keys)} -}}{{- if hasKey $item $key -}}{{- $count = add1 $count -}}{{- end -}}{{- end -}}`,
         block('ne $count 1', count),
+        '{{- end -}}',
+      ].join('\n');
+    }
+    case 'separatePaths': {
+      // A path's message names the first earlier one it overlaps, as the synth's does (a fail stops the range).
+      const at = (slot: string) => ['%s', `(printf "${rule.list}[%d].%s.items[%d].path" $index $key ${slot})`] as const;
+      const overlap = '(or (eq $path $other) (hasPrefix (printf "%s/" $other) $path) (hasPrefix (printf "%s/" $path) $other))';
+      return [
+        `{{- range $index, $item := ${setting(rule.list)} -}}`,
+        `{{- range $key := list ${rule.within.map((key) => JSON.stringify(key)).join(' ')} -}}`,
+        '{{- $paths := list -}}',
+        '{{- range dig $key "items" (list) $item -}}{{- $paths = append $paths .path -}}{{- end -}}',
+        '{{- range $number, $path := $paths -}}',
+        '{{- range $earlier, $other := slice $paths 0 $number -}}',
+        block(overlap, failWith({ path: at('$number'), earlier: at('$earlier'), got: ['%q', '$path'], earlierGot: ['%q', '$other'] }, (shown) => separatePathsLine(rule, shown))),
+        '{{- end -}}',
+        '{{- end -}}',
+        '{{- end -}}',
         '{{- end -}}',
       ].join('\n');
     }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { delimiter } from 'node:path';
+import setUpTempFolder from '../../support/temp-folder-setup';
 import { Cluster, startCluster } from './cluster';
 import { BUILD_SCRIPT, pinnedKubernetesMinors } from './pins';
 
@@ -18,6 +19,8 @@ function built(...target: string[]): string {
  * (KUBECONFIG, and kubectl of the same version first on PATH), as a user's shell would have it.
  */
 export default async function globalSetup(): Promise<void> {
+  // First, so that the control plane's folder is in it too: the teardown finds whatever a run left.
+  setUpTempFolder();
   const minor = process.env.CLUSTER_KUBERNETES_MINOR ?? pinnedKubernetesMinors().at(-1) ?? 'none pinned';
   const binaries = { kubernetesDir: built('kubernetes', minor), kwokDir: built('kwok') };
   const cluster = await startCluster(binaries);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROFILE_NAMES } from '../../../src/config/profiles';
 import { CHART_NAME } from '../../../src/model/helpers';
 import { helms } from '../../support/helm';
 import { helmOk, synthCommand } from '../../support/processes';
+import { scratchFolder } from '../../support/scratch';
 
 export type Profile = (typeof PROFILE_NAMES)[number];
 
@@ -80,7 +80,7 @@ export function outputsOf(profile: Profile, settings: Settings): JudgedOutputs {
   return { raw, helmRendered, chartDir, helmValues };
 }
 
-const SCRATCH = mkdtempSync(join(tmpdir(), 'todo-chatbot-peers-'));
+const SCRATCH = scratchFolder('peers');
 
 function jsonFile(path: string, content: unknown): string {
   writeFileSync(path, JSON.stringify(content));

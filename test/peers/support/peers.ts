@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import type { Peer } from '../../../src/policy/rules';
 import { helms } from '../../support/helm';
 import { pathWithHelm, run, Run } from '../../support/processes';
+import { scratchFolder } from '../../support/scratch';
 
 const PEERS_ROOT = join(__dirname, '..');
 
@@ -31,9 +32,21 @@ function executable(peer: Peer): string {
   return path;
 }
 
+let checkovTempFolder: string | undefined;
+
+/**
+ * checkov's temporary folder: a scratch folder of the test file's, since checkov leaves a file there
+ * (its parser's grammar cache). Not one beside its installation: in ~/.cache, a hidden folder, its Helm
+ * framework skips the chart it copies there and judges nothing.
+ */
+function checkovTemp(): string {
+  checkovTempFolder ??= scratchFolder('checkov');
+  return checkovTempFolder;
+}
+
 /** A peer's run, refused unless it ended as the tool ends a run that judged its input (0: clean, 1: findings). */
-function judged(peer: Peer, args: readonly string[], env?: NodeJS.ProcessEnv): Run {
-  const result = run(executable(peer), args, env ? { env } : {});
+function judged(peer: Peer, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Run {
+  const result = run(executable(peer), args, { env: peer === 'checkov' ? { ...env, TMPDIR: checkovTemp() } : env });
   if (result.status !== 0 && result.status !== 1) throw new Error(`${peer} ${args.join(' ')} failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
   return result;
 }
