@@ -106,6 +106,11 @@ function callerFolder(env: NodeJS.ProcessEnv): string {
   return resolve(env.INIT_CWD || process.cwd());
 }
 
+/** A path the user typed, resolved from their folder (an absolute one stays as it is). */
+function typedPath(env: NodeJS.ProcessEnv, path: string): string {
+  return resolve(callerFolder(env), path);
+}
+
 function secretValuesFromEnvironment(env: NodeJS.ProcessEnv): SecretValues {
   const missing = SECRET_ENV.filter((name) => !env[name]);
   if (missing.length > 0) {
@@ -133,19 +138,19 @@ export interface CliIo {
 /** What --sign asks for, its paths resolved from the caller's folder; the passphrase file read now. */
 function signingKeyRequest(options: ReturnType<typeof parseCommandLine>, io: CliIo): SigningKeyRequest | undefined {
   if (!options.sign || options.key === undefined || options.keyring === undefined) return undefined;
-  const fromCaller = (path: string) => (isAbsolute(path) ? path : resolve(callerFolder(io.env), path));
+  const key = { name: options.key, keyring: options.keyring, keyringPath: typedPath(io.env, options.keyring) };
   const file = options['passphrase-file'];
-  if (file === undefined) return { name: options.key, keyring: options.keyring, keyringPath: fromCaller(options.keyring) };
+  if (file === undefined) return key;
   const source = `--passphrase-file ${file}`;
   let text: string;
   try {
     // Standard input is file descriptor 0, on Windows too.
-    text = readFileSync(file === '-' ? 0 : fromCaller(file), 'utf8');
+    text = readFileSync(file === '-' ? 0 : typedPath(io.env, file), 'utf8');
   } catch (error) {
     throw new ConfigError([`${source}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`]);
   }
   // Helm reads the first line, without its line ending.
-  return { name: options.key, keyring: options.keyring, keyringPath: fromCaller(options.keyring), passphrase: { value: text.split(/\r?\n/)[0], source } };
+  return { ...key, passphrase: { value: text.split(/\r?\n/)[0], source } };
 }
 
 async function run(argv: string[], io: CliIo): Promise<void> {
@@ -156,7 +161,7 @@ async function run(argv: string[], io: CliIo): Promise<void> {
   }
   const settings = loadSettings({
     profile: options.profile,
-    valuesFiles: options.values?.map((file) => (isAbsolute(file) ? file : resolve(callerFolder(io.env), file))),
+    valuesFiles: options.values?.map((file) => typedPath(io.env, file)),
     releaseName: options['release-name'],
     namespace: options.namespace,
   });
@@ -169,7 +174,7 @@ async function run(argv: string[], io: CliIo): Promise<void> {
   // As typed, for the messages; for the files, resolved from the caller's folder, or the project's for the defaults.
   const outDir = options.out ?? 'dist';
   const chartsDir = options.charts ?? 'charts';
-  const folder = (typed: string | undefined, fallback: string) => (typed === undefined ? join(io.projectRoot, fallback) : resolve(callerFolder(io.env), typed));
+  const folder = (typed: string | undefined, fallback: string) => (typed === undefined ? join(io.projectRoot, fallback) : typedPath(io.env, typed));
   const outPath = folder(options.out, 'dist');
   const chartsPath = folder(options.charts, 'charts');
   const unusable = [

@@ -136,7 +136,7 @@ describe(`server-side validation on Kubernetes ${process.env.CLUSTER_VERSION}`, 
     const settings = withValues(change);
     const synthLines = synthRefusal(settings);
 
-    (minor >= since ? it : it.skip)(`makes the API server warn (from Kubernetes 1.${since} on)`, () => {
+    (minor >= since ? it : it.skip)(`makes the API server warn${since > 0 ? ` (from Kubernetes 1.${since} on)` : ''}`, () => {
       const result = serverDryRun(synthObjects(settings), createdNamespaces);
       expect(result.stderr).toMatch(warning);
     });

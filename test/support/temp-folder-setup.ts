@@ -11,6 +11,6 @@ const TEMP_VARIABLES = ['TMPDIR', 'TEMP', 'TMP'] as const;
  * temp-folder-teardown.ts sees all that a run left.
  */
 export default function setUpTempFolder(): void {
-  const folder = mkdtempSync(join(tmpdir(), 'todo-chatbot-npm-test-'));
+  const folder = mkdtempSync(join(tmpdir(), 'todo-chatbot-run-'));
   for (const variable of TEMP_VARIABLES) process.env[variable] = folder;
 }
