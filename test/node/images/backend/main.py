@@ -54,7 +54,10 @@ def connect() -> pg8000.native.Connection:
         port=url.port or 5432,
         database=url.path.lstrip("/"),
         ssl_context=None if sslmode == "disable" else ssl.create_default_context(),
-        timeout=5,
+        # Room for the kernel's third SYN (sent 7 s in), and below the frontend's 10-s wait for the
+        # backend. With 5 s, about one connection in 500 timed out during the node tier's helm rollback,
+        # a stall of over 3 s whose cause is not known yet: the tier reports every slow answer.
+        timeout=8,
     )
 
 
