@@ -51,7 +51,9 @@ check_machine() {
 # node runs the app's pods: the runner dies without its teardown, and restoring from the state folder
 # alone must still leave the machine as found.
 interrupted_run() {
-  CLUSTER_KUBERNETES_MINOR=$1 setsid npx jest -c jest.node.config.js raw.node >"$work/interrupted.log" 2>&1 &
+  # Its temporary folders in $work: a runner stopped by Ctrl-C runs no teardown, and they go with $work.
+  mkdir -p "$work/tmp"
+  CLUSTER_KUBERNETES_MINOR=$1 TMPDIR="$work/tmp" setsid npx jest -c jest.node.config.js raw.node >"$work/interrupted.log" 2>&1 &
   local runner=$! shims=0
   for _ in $(seq 1 300); do
     # CoreDNS and the app's two pods: a sandbox and a container each.

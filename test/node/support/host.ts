@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BRIDGE, CGROUP_ROOT, CLUSTER_CIDR, OUTSIDE_LINK, SERVICE_CIDR } from './network';
 
@@ -273,6 +274,8 @@ export function hostFingerprint(): Record<string, string[]> {
     mounts: mountPoints().sort(),
     cgroups: cgroups.sort(),
     sysctls,
+    // What the tier's runs make in the temporary folder (a control plane's folder, a synth's output).
+    temporaryFolders: readdirSync(tmpdir()).filter((name) => name.startsWith('todo-chatbot-')).sort(),
   };
 }
 
