@@ -203,8 +203,8 @@ export interface MemberOfRule {
 export interface SeparatePathsRule {
   readonly kind: 'separatePaths';
   readonly list: ValuesPath;
-  /** The keys of an item whose `items` each have a `path`, in the order they are judged. */
-  readonly within: readonly string[];
+  /** The volume types whose `items` each have a `path`, in the order they are judged. */
+  readonly within: readonly (typeof VOLUME_TYPES)[number][];
   readonly because: string;
   readonly breaks: Breaks;
 }
@@ -270,7 +270,7 @@ export function pathsOverlap(path: string, other: string): boolean {
 }
 
 /** The `items` of each `within` key of each list item, each with the path the message names, in the order the rule judges them. */
-export function separatePathGroups(rule: SeparatePathsRule, values: Values): { at: string; paths: string[] }[] {
+function separatePathGroups(rule: SeparatePathsRule, values: Values): { at: string; paths: string[] }[] {
   return (valueAtPath(values, rule.list) as Record<string, { items?: { path: string }[] } | undefined>[]).flatMap((item, index) =>
     rule.within.map((key) => ({ at: `${rule.list}[${index}].${key}.items`, paths: (item[key]?.items ?? []).map((entry) => entry.path) })),
   );
