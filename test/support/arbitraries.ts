@@ -148,14 +148,11 @@ function mend(rule: CrossFieldRule, values: Values): void {
       return;
     }
     case 'separatePaths':
-      // An item whose path overlaps one kept before it goes; a list left empty goes too (the schema takes no empty one).
+      // An item whose path overlaps any earlier one goes; the first always stays, so no list is left empty.
       for (const item of valueAtPath(values, rule.list) as Record<string, { items?: { path: string }[] } | undefined>[]) {
         for (const key of rule.within) {
           const source = item[key];
-          if (!source?.items) continue;
-          const kept = source.items.filter((entry, index, items) => !items.slice(0, index).some((other) => pathsOverlap(entry.path, other.path)));
-          if (kept.length > 0) source.items = kept;
-          else delete source.items;
+          if (source?.items) source.items = source.items.filter((entry, index, items) => !items.slice(0, index).some((other) => pathsOverlap(entry.path, other.path)));
         }
       }
       return;
